@@ -1,0 +1,126 @@
+package io.loadstream.cli;
+
+import io.loadstream.broker.BrokerException;
+import io.loadstream.broker.BrokerOptions;
+import io.loadstream.broker.EmbeddedKafkaBroker;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadstream broker}: a standalone embedded Kafka broker on 127.0.0.1, for running several loadstream
+ * processes on one machine. Runs until Ctrl-C (or SIGTERM), then stops the broker cleanly.
+ */
+@Command(
+        name = "broker",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Run a single-node Kafka broker (KRaft) on 127.0.0.1 until Ctrl-C.",
+            "It comes from the Kafka artifacts inside loadstream: no Docker, no download.",
+            "The broker's JVM takes its options from LOADSTREAM_BROKER_JAVA_OPTS (default: "
+                    + "-Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20)."
+        })
+final class BrokerCommand implements Callable<Integer> {
+
+    /** Environment variable with the broker JVM's options, split on white space. */
+    static final String JAVA_OPTS_ENV = "LOADSTREAM_BROKER_JAVA_OPTS";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Client port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 picks a free port).")
+    int port;
+
+    @Option(names = "--controller-port", paramLabel = "PORT", defaultValue = "0",
+            description = "KRaft controller port on 127.0.0.1 (default: a free port).")
+    int controllerPort;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = {"Directory for the broker's data, configuration and logs; created if missing, kept on "
+                    + "exit, and reused with its data on the next start.",
+                "Default: a temporary directory, deleted on exit."})
+    Path directory;
+
+    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long to wait for the broker to answer (default: ${DEFAULT-VALUE} s).")
+    int startTimeoutSeconds;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        BrokerOptions options = options();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Starting a Kafka broker on 127.0.0.1:" + (port == 0 ? "(free port)" : port) + " ...");
+        out.flush();
+        EmbeddedKafkaBroker broker;
+        try {
+            broker = EmbeddedKafkaBroker.start(options);
+        } catch (BrokerException e) {
+            throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
+        }
+        // Ctrl-C and SIGTERM end this JVM; the broker's own shutdown hook stops it cleanly first.
+        out.println("Kafka broker listening on " + broker.bootstrapServers());
+        out.println("  bootstrap servers: " + broker.bootstrapServers());
+        out.println("  directory:         " + broker.directory()
+                + (directory == null ? " (temporary, deleted on exit)" : " (kept)"));
+        out.println("  broker log:        " + broker.logFile());
+        out.println("Press Ctrl-C to stop it.");
+        out.flush();
+        int exitCode;
+        try {
+            exitCode = broker.onExit().get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Lost track of the broker process", e);
+        }
+        // Only reached when the broker ended by itself, not through Ctrl-C.
+        throw new UserFacingException("The Kafka broker stopped unexpectedly (exit code " + exitCode
+                + "). See its log: " + broker.logFile(), ExitCodes.FAILURE, null);
+    }
+
+    private BrokerOptions options() {
+        if (port < 0 || port > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--port must be between 1 and 65535 (or 0 for a free port), was " + port);
+        }
+        if (controllerPort < 0 || controllerPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--controller-port must be between 1 and 65535 (or 0 for a free port), was " + controllerPort);
+        }
+        if (port != 0 && port == controllerPort) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--port and --controller-port must differ, both are " + port);
+        }
+        if (startTimeoutSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--start-timeout must be a positive number of seconds, was " + startTimeoutSeconds);
+        }
+        BrokerOptions options = BrokerOptions.DEFAULT
+                .withPort(port)
+                .withControllerPort(controllerPort)
+                .withStartTimeout(java.time.Duration.ofSeconds(startTimeoutSeconds))
+                .withJvmOptions(jvmOptions(System.getenv(JAVA_OPTS_ENV)));
+        if (directory != null) {
+            if (java.nio.file.Files.exists(directory) && !java.nio.file.Files.isDirectory(directory)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--dir " + directory + " exists and is not a directory");
+            }
+            options = options.withDirectory(directory);
+        }
+        return options;
+    }
+
+    /** Splits the options in {@value #JAVA_OPTS_ENV} on white space; empty means the defaults. */
+    static List<String> jvmOptions(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.asList(value.trim().split("\\s+"));
+    }
+}
