@@ -1,0 +1,162 @@
+package io.loadstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code loadstream broker} as a user runs it: the packaged distribution in its own JVM, a stock Kafka client
+ * producing to and consuming from it, and SIGTERM to stop it.
+ */
+class BrokerCommandIT {
+
+    @TempDir
+    Path tmp;
+
+    private Process process;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void servesStockClientsUntilSigtermThenStopsTheBrokerAndKeepsItsDirectory() throws Exception {
+        // given
+        int port = freePort();
+        Path directory = tmp.resolve("broker");
+        process = new ProcessBuilder(command("broker", "--port", String.valueOf(port), "--dir", directory.toString()))
+                .redirectErrorStream(true)
+                .start();
+        BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        List<String> printed = awaitLine(out, "Press Ctrl-C to stop it.");
+        assertThat(printed).contains("Kafka broker listening on 127.0.0.1:" + port);
+        List<ProcessHandle> brokerJvms = process.descendants().toList();
+        assertThat(brokerJvms).isNotEmpty();
+
+        // when: a stock client produces and consumes
+        String bootstrap = "127.0.0.1:" + port;
+        List<String> sent = new ArrayList<>();
+        Properties producerConfig = new Properties();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 20; i++) {
+                producer.send(new ProducerRecord<>("cli-broker", "k" + i, "v" + i)).get(30, TimeUnit.SECONDS);
+                sent.add("v" + i);
+            }
+        }
+        List<String> received = new ArrayList<>();
+        Properties consumerConfig = new Properties();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "cli-broker-it");
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("cli-broker"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (received.size() < sent.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    received.add(record.value());
+                }
+            }
+        }
+        assertThat(received).isEqualTo(sent);
+
+        // then: SIGTERM stops the command and its broker JVM, frees the port and keeps the data
+        process.destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        for (ProcessHandle broker : brokerJvms) {
+            broker.onExit().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(accepts(port)).isFalse();
+        assertThat(directory.resolve("data").resolve("meta.properties")).exists();
+        assertThat(String.join("\n", printed)).contains("directory:").contains("(kept)");
+    }
+
+    @Test
+    void versionRunsFromTheDistribution() throws Exception {
+        process = new ProcessBuilder(command("--version")).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(ExitCodes.OK);
+        assertThat(output).contains("loadstream 0.1.0").contains("Kafka 4.1.1");
+    }
+
+    @Test
+    void aBadOptionExitsWith104AndASentenceOnStderr() throws Exception {
+        process = new ProcessBuilder(command("broker", "--port", "-3")).start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(stderr).startsWith("loadstream: --port must be between 1 and 65535").doesNotContain("\tat ");
+    }
+
+    private static List<String> command(String... args) {
+        Path dist = Path.of(System.getProperty("loadstream.dist"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", dist.resolve("lib") + "/*",
+                LoadstreamCommand.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static List<String> awaitLine(BufferedReader out, String expected) throws IOException {
+        List<String> printed = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null) {
+            printed.add(line);
+            if (line.contains(expected)) {
+                return printed;
+            }
+        }
+        throw new AssertionError("The command ended without printing '" + expected + "':\n"
+                + String.join("\n", printed));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
