@@ -3,11 +3,6 @@ package io.loadstream.broker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -100,7 +95,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static EmbeddedKafkaBroker startOnce(BrokerOptions options) {
-        int clientPort = options.port() == 0 ? freePort() : requireFree(options.port(), "port");
+        int clientPort = options.port() == 0 ? LoopbackPorts.freePort() : requireFree(options.port(), "port");
         int controllerPort = options.controllerPort() == 0
                 ? freePortOtherThan(clientPort)
                 : requireFree(options.controllerPort(), "controller port");
@@ -239,7 +234,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         // First the port: a plain socket probe is silent, while a Kafka client logs every refused connection.
-        while (!accepts(port)) {
+        while (!LoopbackPorts.accepts(port)) {
             checkAlive();
             sleepUntilNextProbe(deadline, timeout);
         }
@@ -291,16 +286,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerException("Interrupted while waiting for the Kafka broker to start", e);
-        }
-    }
-
-    /** Whether something accepts TCP connections on 127.0.0.1:{@code port}; quieter than a Kafka client. */
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 
@@ -400,31 +385,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on 127.0.0.1", e);
-        }
-    }
-
     private static int freePortOtherThan(int taken) {
-        int candidate = freePort();
+        int candidate = LoopbackPorts.freePort();
         while (candidate == taken) {
-            candidate = freePort();
+            candidate = LoopbackPorts.freePort();
         }
         return candidate;
     }
 
     private static int requireFree(int port, String what) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            return port;
-        } catch (IOException e) {
+        if (!LoopbackPorts.isFree(port)) {
             throw new BrokerException("The " + what + " " + port + " on 127.0.0.1 is already in use: stop what holds"
-                    + " it, or choose another " + what + ".", e);
+                    + " it, or choose another " + what + ".");
         }
+        return port;
     }
 
     private static void destroy(Process process) {

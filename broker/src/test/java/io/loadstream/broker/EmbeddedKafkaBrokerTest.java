@@ -7,9 +7,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +50,7 @@ class EmbeddedKafkaBrokerTest {
         }
         // Closed: the JVM is gone, the port is free and the temporary directory deleted.
         assertThat(ProcessHandle.of(pid)).isEmpty();
-        assertThat(accepts(port)).isFalse();
+        assertThat(LoopbackPorts.accepts(port)).isFalse();
         assertThat(directory).doesNotExist();
     }
 
@@ -167,15 +165,6 @@ class EmbeddedKafkaBrokerTest {
             }
         }
         return received;
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Test

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +20,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.loadstream.broker.LoopbackPorts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,7 +47,7 @@ class BrokerCommandIT {
     @Test
     void servesStockClientsUntilSigtermThenStopsTheBrokerAndKeepsItsDirectory() throws Exception {
         // given
-        int port = freePort();
+        int port = LoopbackPorts.freePort();
         Path directory = tmp.resolve("broker");
         process = new ProcessBuilder(command("broker", "--port", String.valueOf(port), "--dir", directory.toString()))
                 .redirectErrorStream(true)
@@ -97,7 +94,7 @@ class BrokerCommandIT {
         for (ProcessHandle broker : brokerJvms) {
             broker.onExit().get(30, TimeUnit.SECONDS);
         }
-        assertThat(accepts(port)).isFalse();
+        assertThat(LoopbackPorts.accepts(port)).isFalse();
         assertThat(directory.resolve("data").resolve("meta.properties")).exists();
         assertThat(String.join("\n", printed)).contains("directory:").contains("(kept)");
     }
@@ -143,20 +140,5 @@ class BrokerCommandIT {
         }
         throw new AssertionError("The command ended without printing '" + expected + "':\n"
                 + String.join("\n", printed));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }
