@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -53,6 +54,8 @@ final class BrokerCommand implements Callable<Integer> {
             description = "How long to wait for the broker to answer (default: ${DEFAULT-VALUE} s).")
     int startTimeoutSeconds;
 
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
     @Override
     public Integer call() throws InterruptedException {
         BrokerOptions options = options();
@@ -65,7 +68,16 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (BrokerException e) {
             throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
         }
-        // Ctrl-C and SIGTERM end this JVM; the broker's own shutdown hook stops it cleanly first.
+        // Ctrl-C and SIGTERM end this JVM; the broker stops cleanly first (close() waits for the broker's own
+        // hook if that one got there first).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            out.println("Stopping the Kafka broker ...");
+            out.flush();
+            broker.close();
+            out.println("Kafka broker stopped.");
+            out.flush();
+        }, "loadstream-broker-command-stop"));
         out.println("Kafka broker listening on " + broker.bootstrapServers());
         out.println("  bootstrap servers: " + broker.bootstrapServers());
         out.println("  directory:         " + broker.directory()
@@ -79,7 +91,10 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             throw new IllegalStateException("Lost track of the broker process", e);
         }
-        // Only reached when the broker ended by itself, not through Ctrl-C.
+        if (stopping.get() || jvmShuttingDown()) {
+            // Ctrl-C or SIGTERM: the shutdown hooks are stopping the broker and will end the JVM.
+            return ExitCodes.OK;
+        }
         throw new UserFacingException("The Kafka broker stopped unexpectedly (exit code " + exitCode
                 + "). See its log: " + broker.logFile(), ExitCodes.FAILURE, null);
     }
@@ -114,6 +129,18 @@ final class BrokerCommand implements Callable<Integer> {
             options = options.withDirectory(directory);
         }
         return options;
+    }
+
+    /** Whether this JVM has begun to shut down: hooks can no longer be added then. */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /** Splits the options in {@value #JAVA_OPTS_ENV} on white space; empty means the defaults. */

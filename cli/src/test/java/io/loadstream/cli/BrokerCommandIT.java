@@ -89,14 +89,31 @@ class BrokerCommandIT {
         assertThat(received).isEqualTo(sent);
 
         // then: SIGTERM stops the command and its broker JVM, frees the port and keeps the data
-        process.destroy();
+        process.toHandle().destroy(); // SIGTERM; unlike Process.destroy(), it leaves our end of stdout open
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exits after SIGTERM").isTrue();
+        out.lines().forEach(printed::add);
+        assertThat(printed).contains("Stopping the Kafka broker ...", "Kafka broker stopped.");
         for (ProcessHandle broker : brokerJvms) {
             broker.onExit().get(30, TimeUnit.SECONDS);
         }
         assertThat(LoopbackPorts.accepts(port)).isFalse();
         assertThat(directory.resolve("data").resolve("meta.properties")).exists();
         assertThat(String.join("\n", printed)).contains("directory:").contains("(kept)");
+    }
+
+    @Test
+    void aBrokerThatDiesUnderItIsReportedWithExitCodeOne() throws Exception {
+        process = new ProcessBuilder(command("broker", "--port", "0")).start();
+        BufferedReader out = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        awaitLine(out, "Press Ctrl-C to stop it.");
+
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+                .contains("The Kafka broker stopped unexpectedly").contains("broker.log");
     }
 
     @Test
