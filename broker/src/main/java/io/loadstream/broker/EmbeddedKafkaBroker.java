@@ -102,6 +102,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         boolean ownsDirectory = options.directory().isEmpty();
         Path directory = options.directory().map(Path::toAbsolutePath).orElseGet(EmbeddedKafkaBroker::tempDirectory);
         Process process = null;
+        Thread shutdownHook = null;
         try {
             Files.createDirectories(directory.resolve("data"));
             Path config = directory.resolve("server.properties");
@@ -126,23 +127,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             process = builder.start();
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(process, clientPort, controllerPort, directory,
                     ownsDirectory, options.stopTimeout());
-            Runtime.getRuntime().addShutdownHook(broker.shutdownHook);
+            shutdownHook = broker.shutdownHook;
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
             broker.awaitReady(options.startTimeout());
             log.info("Kafka broker ready on {} (pid {}, directory {})", broker.bootstrapServers(), process.pid(),
                     directory);
             return broker;
         } catch (IOException e) {
-            destroy(process);
-            if (ownsDirectory) {
-                deleteRecursively(directory);
-            }
+            abandon(process, shutdownHook, ownsDirectory ? directory : null);
             throw new BrokerException("Cannot prepare the broker directory " + directory + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            destroy(process);
-            if (ownsDirectory) {
-                deleteRecursively(directory);
-            }
+            abandon(process, shutdownHook, ownsDirectory ? directory : null);
             throw e;
+        }
+    }
+
+    /** Undoes a start that failed: kills the JVM at once, drops its hook, deletes a temporary directory. */
+    private static void abandon(Process process, Thread shutdownHook, Path temporaryDirectory) {
+        destroy(process);
+        if (shutdownHook != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException ignored) {
+                // The JVM is shutting down; the hook finds the process gone and does nothing.
+            }
+        }
+        if (temporaryDirectory != null) {
+            deleteRecursively(temporaryDirectory);
         }
     }
 

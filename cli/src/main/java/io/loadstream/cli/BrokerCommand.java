@@ -4,7 +4,9 @@ import io.loadstream.broker.BrokerException;
 import io.loadstream.broker.BrokerOptions;
 import io.loadstream.broker.EmbeddedKafkaBroker;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -119,10 +121,10 @@ final class BrokerCommand implements Callable<Integer> {
         BrokerOptions options = BrokerOptions.DEFAULT
                 .withPort(port)
                 .withControllerPort(controllerPort)
-                .withStartTimeout(java.time.Duration.ofSeconds(startTimeoutSeconds))
+                .withStartTimeout(Duration.ofSeconds(startTimeoutSeconds))
                 .withJvmOptions(jvmOptions(System.getenv(JAVA_OPTS_ENV)));
         if (directory != null) {
-            if (java.nio.file.Files.exists(directory) && !java.nio.file.Files.isDirectory(directory)) {
+            if (Files.exists(directory) && !Files.isDirectory(directory)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--dir " + directory + " exists and is not a directory");
             }

@@ -46,10 +46,33 @@ public final class KafkaExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        // The root store lives as long as the whole run, so every test class shares one cluster.
-        return extensionContext.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(RunningKafka.class, key -> RunningKafka.start(), RunningKafka.class)
-                .kafka();
+        // The root store lives as long as the whole run, so every test class shares one cluster. A failed start
+        // is stored too: every later test fails at once with the same cause instead of trying again.
+        Startup startup = extensionContext.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Startup.class, key -> Startup.attempt(), Startup.class);
+        if (startup.failure() != null) {
+            throw startup.failure();
+        }
+        return startup.running().kafka();
+    }
+
+    /** The outcome of starting the cluster: exactly one of the two is set. */
+    private record Startup(RunningKafka running, ParameterResolutionException failure) implements AutoCloseable {
+
+        static Startup attempt() {
+            try {
+                return new Startup(RunningKafka.start(), null);
+            } catch (ParameterResolutionException e) {
+                return new Startup(null, e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (running != null) {
+                running.close();
+            }
+        }
     }
 
     /** A started cluster, closed by JUnit when the root context closes at the end of the run. */
