@@ -1,0 +1,144 @@
+package io.loadstream.schemas;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Creates the loadstream topics that are missing, and checks the layout that the pipeline relies on: the control
+ * topic has exactly as many partitions as the requests topic, because the aggregator reads both in one
+ * sub-topology (co-partitioned) and generators send their heartbeats to every control partition.
+ *
+ * <p>Immutable; {@link #DEFAULT} gives 6 partitions and replication factor 1 (one broker).
+ *
+ * @param partitions  partitions of every topic, at least 1; the parallelism of the aggregator
+ * @param replication replication factor of every topic, at least 1 and at most the number of brokers
+ */
+public record TopicSetup(int partitions, short replication) {
+
+    /** Six partitions, one replica: right for the embedded broker and for up to six aggregator threads. */
+    public static final TopicSetup DEFAULT = new TopicSetup(6, (short) 1);
+
+    private static final long TIMEOUT_SECONDS = 30;
+    private static final long METADATA_RETRY_MS = 100;
+
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException when partitions or replication is below 1
+     */
+    public TopicSetup {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("Topics need at least 1 partition, not " + partitions);
+        }
+        if (replication < 1) {
+            throw new IllegalArgumentException("Topics need a replication factor of at least 1, not " + replication);
+        }
+    }
+
+    /**
+     * Creates every topic of {@code topics} that does not exist yet, and checks that the control and requests
+     * topics have the same number of partitions. Existing topics are left as they are. The alerts topic is
+     * compacted (its key is the alert's fingerprint, so it holds the current state of every alert).
+     *
+     * @param adminProperties Kafka client properties, with at least {@code bootstrap.servers}
+     * @param topics          the topic names
+     * @throws IllegalStateException when the control and requests topics exist with different partition counts,
+     *                               or Kafka does not answer within 30 s
+     */
+    public void ensure(Properties adminProperties, Topics topics) {
+        Properties props = new Properties();
+        props.putAll(adminProperties);
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : topics.all()) {
+                if (!existing.contains(name)) {
+                    missing.add(newTopic(name, topics));
+                }
+            }
+            create(admin, missing);
+            checkCoPartitioned(admin, topics);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating the loadstream topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("Could not create the loadstream topics at "
+                    + adminProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": "
+                    + cause.getMessage(), cause);
+        }
+    }
+
+    private NewTopic newTopic(String name, Topics topics) {
+        NewTopic topic = new NewTopic(name, partitions, replication);
+        Map<String, String> configs = new HashMap<>();
+        if (name.equals(topics.alerts())) {
+            // The key is run + fingerprint, so compaction keeps the current state of every alert.
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        }
+        return topic.configs(configs);
+    }
+
+    private static void create(Admin admin, List<NewTopic> missing)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (missing.isEmpty()) {
+            return;
+        }
+        var results = admin.createTopics(missing).values();
+        for (var result : results.values()) {
+            try {
+                result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                // Another process created it between our list and our create: that is what we wanted.
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void checkCoPartitioned(Admin admin, Topics topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        int requests = partitionCount(admin, topics.requests());
+        int control = partitionCount(admin, topics.control());
+        if (requests != control) {
+            throw new IllegalStateException("Topic " + topics.control() + " has " + control + " partitions but "
+                    + topics.requests() + " has " + requests + "; they must have the same number, because the "
+                    + "aggregator reads them together. Recreate one of them, or use another topic prefix.");
+        }
+    }
+
+    /** A topic just created may be unknown to the broker's metadata for a moment: ask again, within a bound. */
+    private static int partitionCount(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            try {
+                Map<String, TopicDescription> described = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return described.get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_MS);
+            }
+        }
+    }
+}
