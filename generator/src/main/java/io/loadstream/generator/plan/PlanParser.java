@@ -198,7 +198,8 @@ public final class PlanParser {
             }
             return uri;
         } catch (URISyntaxException e) {
-            error(node.location(), "The target '" + text + "' is not a URL: " + e.getReason() + ".");
+            error(node.location(), "The target must be an http:// or https:// URL, e.g. http://127.0.0.1:8088, "
+                    + "not '" + text + "' (" + e.getReason() + ").");
             return null;
         }
     }
@@ -713,6 +714,10 @@ public final class PlanParser {
         }
         Location at = map.entries().get("file").value().location();
         Path path = baseDirectory.resolve(fileName).normalize();
+        if (!Files.exists(path)) {
+            error(at, "The data file " + path + " does not exist.");
+            return null;
+        }
         try {
             return Feeders.readCsv(path, mode);
         } catch (NoSuchFileException e) {
