@@ -5,10 +5,6 @@ import io.loadstream.generator.GeneratorConfig;
 import io.loadstream.generator.GeneratorResult;
 import io.loadstream.generator.Segment;
 import io.loadstream.generator.plan.Plan;
-import io.loadstream.generator.plan.PlanError;
-import io.loadstream.generator.plan.PlanException;
-import io.loadstream.generator.plan.PlanParser;
-import io.loadstream.generator.plan.ThresholdSyntax;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
@@ -135,17 +131,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UserFacingException("The plan " + planFile + " does not exist or is not a file",
                     ExitCodes.INVALID_CONFIG, null);
         }
-        try {
-            return PlanParser.parse(planFile, System.getenv(), ThresholdSyntax.ANY);
-        } catch (PlanException e) {
-            for (PlanError error : e.errors()) {
-                err.println(error);
-            }
-            throw new UserFacingException("The plan " + planFile + " has " + e.errors().size()
-                    + (e.errors().size() == 1 ? " error" : " errors"), ExitCodes.INVALID_CONFIG, e);
-        } catch (UnsupportedOperationException e) {
-            throw new UserFacingException("This build cannot read plan files yet (" + e.getMessage() + ")",
-                    ExitCodes.FAILURE, e);
-        }
+        // The same loading and validation as 'validate', before any load starts.
+        return PlanLoader.forProcess().load(planFile, err);
     }
 }

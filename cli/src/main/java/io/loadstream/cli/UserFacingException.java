@@ -9,6 +9,10 @@ final class UserFacingException extends RuntimeException {
 
     private final int exitCode;
 
+    UserFacingException(String message, int exitCode) {
+        this(message, exitCode, null);
+    }
+
     UserFacingException(String message, int exitCode, Throwable cause) {
         super(message, cause);
         this.exitCode = exitCode;

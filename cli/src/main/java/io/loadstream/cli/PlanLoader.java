@@ -1,0 +1,48 @@
+package io.loadstream.cli;
+
+import io.loadstream.generator.plan.Plan;
+import io.loadstream.generator.plan.PlanException;
+import io.loadstream.generator.plan.PlanParser;
+import io.loadstream.generator.plan.ThresholdSyntax;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Loads a plan the same way for every command ({@code validate}, {@code generate}, {@code run}), so that the
+ * validation that {@code validate} shows is exactly the one that runs before any load starts.
+ */
+final class PlanLoader {
+
+    private final Map<String, String> env;
+    private final ThresholdSyntax thresholds;
+
+    PlanLoader(Map<String, String> env, ThresholdSyntax thresholds) {
+        this.env = env;
+        this.thresholds = thresholds;
+    }
+
+    /** The loader for this process: its environment, and the reporter's threshold language. */
+    static PlanLoader forProcess() {
+        return new PlanLoader(System.getenv(), ThresholdSyntax.ANY);
+    }
+
+    /**
+     * Loads a plan, or prints every error ({@code file:line:column: message}) and fails with exit code 104.
+     *
+     * @param file the plan file
+     * @param err  where the errors go
+     * @return the plan
+     * @throws UserFacingException with exit code 104 when the plan has errors
+     */
+    Plan load(Path file, PrintWriter err) {
+        try {
+            return PlanParser.parse(file, env, thresholds);
+        } catch (PlanException e) {
+            e.errors().forEach(error -> err.println(error));
+            int count = e.errors().size();
+            throw new UserFacingException(file + " has " + count + (count == 1 ? " error" : " errors")
+                    + "; nothing was run.", ExitCodes.INVALID_CONFIG);
+        }
+    }
+}
