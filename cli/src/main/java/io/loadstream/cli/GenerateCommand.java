@@ -97,9 +97,12 @@ final class GenerateCommand implements Callable<Integer> {
                 // The JVM is shutting down: the hook is running and waits for done.
             }
         }
-        out.printf("Done: %d requests (%d errors), %d iterations, %d dropped iterations, %d events dropped%s%n",
-                result.requestsSent(), result.errors(), result.iterationsStarted(), result.droppedIterations(),
-                result.eventsDropped(), result.aborted() ? "; aborted: " + result.reason() : "");
+        double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
+        out.printf(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors), %d iterations, "
+                        + "%d dropped iterations, %d events dropped%s%n",
+                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(),
+                result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
+                result.aborted() ? "; aborted: " + result.reason() : "");
         out.flush();
         if (result.aborted()) {
             throw new UserFacingException("The run was aborted: " + result.reason(), ExitCodes.FAILURE, null);
