@@ -23,6 +23,7 @@ cleanup() {
   [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
 }
 trap cleanup EXIT
+# BENCH_KEEP=1 leaves nginx and the broker running (and prints their ports) for profiling by hand.
 
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y wrk nginx" >&2; exit 1; }
@@ -31,6 +32,9 @@ done
 # nginx: one worker, loopback only, no access log, a 13-byte static file.
 mkdir -p "$work/html" "$work/nginx-tmp"
 printf 'hello, bench\n' > "$work/html/index.html"
+# nginx's workers run as another user: let them read the file.
+chmod 755 "$work" "$work/html"
+chmod 644 "$work/html/index.html"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx.pid;
@@ -78,16 +82,20 @@ wrk_total=0; ls_total=0
 for round in $(seq 1 "$rounds"); do
   wrk_rps="$(wrk -t2 -c50 -d"${seconds}s" "http://127.0.0.1:$http_port/index.html" | awk '/Requests\/sec/ {print $2}')"
   printf '%-6s %-12s %12.0f %14s\n' "$round" wrk "$wrk_rps" "-"
-  /usr/bin/time -f '%U %S' -o "$work/time.txt" "$root/loadstream" generate "$work/plan.yaml" \
+  LOADSTREAM_JAVA_OPTS="${LOADSTREAM_JAVA_OPTS:-} ${BENCH_GENERATE_OPTS:-}" \
+    "$root/loadstream" generate "$work/plan.yaml" \
       --bootstrap "127.0.0.1:$kafka_port" --run-id "bench-$round-$$" > "$work/generate-$round.out" 2>&1
   line="$(grep '^Done:' "$work/generate-$round.out")"
   ls_rps="$(sed -n 's/.*(\([0-9]*\) req\/s.*/\1/p' <<<"$line")"
   requests="$(sed -n 's/^Done: \([0-9]*\) requests.*/\1/p' <<<"$line")"
-  cpu_ms_per_k="$(awk -v r="$requests" '{printf "%.1f", ($1 + $2) * 1000 * 1000 / r}' "$work/time.txt")"
+  # CPU while the load ran, as the generator measured it (start-up excluded): microseconds per request.
+  cpu_us="$(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$line")"
+  cpu_ms_per_k="$(awk -v u="$cpu_us" 'BEGIN {printf "%.1f", u}')"
   printf '%-6s %-12s %12.0f %14s   (%s)\n' "$round" loadstream "$ls_rps" "$cpu_ms_per_k" "$line"
   wrk_total="$(awk -v a="$wrk_total" -v b="$wrk_rps" 'BEGIN {print a + b}')"
   ls_total="$(awk -v a="$ls_total" -v b="$ls_rps" 'BEGIN {print a + b}')"
 done
 awk -v w="$wrk_total" -v l="$ls_total" -v n="$rounds" \
   'BEGIN {printf "mean: wrk %.0f req/s, loadstream %.0f req/s, ratio loadstream/wrk %.2f\n", w/n, l/n, l/w}'
-echo "(CPU per 1k requests counts the whole loadstream JVM, start-up and Kafka publishing included; logs in $work)"
+echo "(cpu ms/1k req: CPU of the whole generator JVM while the load ran, HTTP, Kafka publishing, GC and JIT"
+echo " included, start-up excluded; logs in $work)"

@@ -98,9 +98,10 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }
         double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
-        out.printf(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors), %d iterations, "
-                        + "%d dropped iterations, %d events dropped%s%n",
+        out.printf(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors, %.1f us CPU each), "
+                        + "%d iterations, %d dropped iterations, %d events dropped%s%n",
                 result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(),
+                result.cpuMicrosPerRequest(),
                 result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
                 result.aborted() ? "; aborted: " + result.reason() : "");
         out.flush();

@@ -123,6 +123,7 @@ public final class Generator {
             if (pendingAbort != null) {
                 load.abort(pendingAbort);
             }
+            long cpuAtStart = processCpuNanos();
             load.start();
             startedNanos = System.nanoTime();
             long loadStart = startedNanos;
@@ -135,6 +136,7 @@ public final class Generator {
                     ProgressReporter.INTERVAL_MS, ProgressReporter.INTERVAL_MS, TimeUnit.MILLISECONDS);
             awaitLoad(load, plan);
             long endedNanos = System.nanoTime();
+            long cpuNanos = Math.max(0, processCpuNanos() - cpuAtStart);
             ticker.shutdownNow();
             progress.report(endedNanos, loadStart);
             // Every timing handed to the producer and acknowledged (or counted as dropped) before FINISHED.
@@ -147,7 +149,7 @@ public final class Generator {
             }), "FINISHED");
             return new GeneratorResult(stats.requests(), stats.errors(), load.iterationsStarted(),
                     load.droppedIterations(), publisher.dropped(), reason != null, reason,
-                    Duration.ofNanos(endedNanos - loadStart));
+                    Duration.ofNanos(endedNanos - loadStart), Duration.ofNanos(cpuAtStart < 0 ? 0 : cpuNanos));
         } finally {
             ticker.shutdownNow();
             if (sampler != null) {
@@ -178,6 +180,13 @@ public final class Generator {
             load.awaitEnd(Duration.ofSeconds(10));
             throw e;
         }
+    }
+
+    /** CPU time of this process so far, in nanoseconds; -1 when the JVM cannot tell. */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean bean ? bean.getProcessCpuTime() : -1;
     }
 
     private static ControlRecords.Counts counts(RunStats stats, EventPublisher publisher, LoadDriver load) {

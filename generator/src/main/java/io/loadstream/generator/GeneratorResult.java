@@ -13,7 +13,19 @@ import java.time.Duration;
  * @param aborted            whether the run was stopped early (ABORT record, {@link Generator#abort}, or failure)
  * @param reason             why it was stopped early, or null
  * @param elapsed            how long the load ran, from its start to its last request
+ * @param processCpu         CPU time this whole process used while the load ran (HTTP, publishing, GC, JIT);
+ *                           {@link Duration#ZERO} when the JVM cannot tell
  */
 public record GeneratorResult(long requestsSent, long errors, long iterationsStarted, long droppedIterations,
-                              long eventsDropped, boolean aborted, String reason, Duration elapsed) {
+                              long eventsDropped, boolean aborted, String reason, Duration elapsed,
+                              Duration processCpu) {
+
+    /**
+     * CPU time per request while the load ran.
+     *
+     * @return microseconds of process CPU per request sent; 0 when nothing was sent
+     */
+    public double cpuMicrosPerRequest() {
+        return requestsSent == 0 ? 0 : processCpu.toNanos() / 1000.0 / requestsSent;
+    }
 }

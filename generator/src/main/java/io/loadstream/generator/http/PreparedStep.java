@@ -49,6 +49,7 @@ public final class PreparedStep {
     private final boolean needsBody;
     private final int maxBodyBytes;
     private final long fixedBytesSent;
+    private final long constantBytesSent;
 
     /**
      * Compiles a step.
@@ -107,6 +108,9 @@ public final class PreparedStep {
         this.needsBody = check.needsBody();
         this.maxBodyBytes = defaults.maxResponseBytes();
         this.fixedBytesSent = method.length() + REQUEST_LINE_OVERHEAD + headerBytes + HEADER_OVERHEAD;
+        this.constantBytesSent = constantUri == null ? 0 : fixedBytesSent + constantUri.getHost().length() + 6
+                + (constantUri.getRawPath() == null ? 1 : constantUri.getRawPath().length())
+                + (constantUri.getRawQuery() == null ? 0 : constantUri.getRawQuery().length() + 1);
     }
 
     private String resolve(String pathAndQuery) {
@@ -145,18 +149,16 @@ public final class PreparedStep {
     }
 
     /**
-     * Estimates the bytes a request of this step sends: request line, headers and body.
+     * Estimates the bytes a request of this step sends: request line, headers and body. Reads only what this
+     * class set on the request (asking Jetty for the request's URI would build a new one per request).
      *
      * @param request a request built by {@link #newRequest(HttpClient, Template.Context)}
      * @return bytes, approximately (header framing is estimated)
      */
     public long bytesSent(Request request) {
-        URI uri = request.getURI();
-        long bytes = fixedBytesSent + request.getPath().length() + uri.getHost().length() + 6;
-        String query = request.getQuery();
-        if (query != null) {
-            bytes += query.length() + 1;
-        }
+        long bytes = constantUri != null ? constantBytesSent
+                : fixedBytesSent + request.getHost().length() + 6 + request.getPath().length()
+                        + (request.getQuery() == null ? 0 : request.getQuery().length() + 1);
         Request.Content content = request.getBody();
         if (content != null && content.getLength() > 0) {
             bytes += content.getLength();
