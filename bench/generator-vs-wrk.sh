@@ -76,12 +76,22 @@ scenarios:
       - {method: GET, path: /index.html}
 PLAN
 
-echo "wrk vs loadstream: 50 connections / 50 VUs, ${seconds} s each, ${rounds} rounds, nginx 1 worker, $(nproc) cores"
+version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -n 1)"
+lib="$root/cli/target/loadstream-$version/lib"
+
+echo "wrk vs a bare Jetty loop vs loadstream: 50 connections / 50 VUs, ${seconds} s each, ${rounds} rounds,"
+echo "nginx 1 worker, $(nproc) cores (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-6s %-12s %12s %14s\n' round tool req/s "cpu ms/1k req"
-wrk_total=0; ls_total=0
+wrk_total=0; ls_total=0; jetty_total=0
 for round in $(seq 1 "$rounds"); do
   wrk_rps="$(wrk -t2 -c50 -d"${seconds}s" "http://127.0.0.1:$http_port/index.html" | awk '/Requests\/sec/ {print $2}')"
   printf '%-6s %-12s %12.0f %14s\n' "$round" wrk "$wrk_rps" "-"
+  jetty_line="$(java -cp "$lib/*" "$root/bench/JettyLoop.java" "http://127.0.0.1:$http_port/index.html" 50 "$seconds" \
+      2>/dev/null | grep '^Done:')"
+  jetty_rps="$(sed -n 's/.*(\([0-9]*\) req\/s.*/\1/p' <<<"$jetty_line")"
+  jetty_cpu="$(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$jetty_line")"
+  printf '%-6s %-12s %12.0f %14s\n' "$round" jetty-loop "$jetty_rps" "$jetty_cpu"
+  jetty_total="$(awk -v a="$jetty_total" -v b="$jetty_rps" 'BEGIN {print a + b}')"
   LOADSTREAM_JAVA_OPTS="${LOADSTREAM_JAVA_OPTS:-} ${BENCH_GENERATE_OPTS:-}" \
     "$root/loadstream" generate "$work/plan.yaml" \
       --bootstrap "127.0.0.1:$kafka_port" --run-id "bench-$round-$$" > "$work/generate-$round.out" 2>&1
@@ -95,7 +105,8 @@ for round in $(seq 1 "$rounds"); do
   wrk_total="$(awk -v a="$wrk_total" -v b="$wrk_rps" 'BEGIN {print a + b}')"
   ls_total="$(awk -v a="$ls_total" -v b="$ls_rps" 'BEGIN {print a + b}')"
 done
-awk -v w="$wrk_total" -v l="$ls_total" -v n="$rounds" \
-  'BEGIN {printf "mean: wrk %.0f req/s, loadstream %.0f req/s, ratio loadstream/wrk %.2f\n", w/n, l/n, l/w}'
+awk -v w="$wrk_total" -v l="$ls_total" -v j="$jetty_total" -v n="$rounds" \
+  'BEGIN {printf "mean: wrk %.0f req/s, jetty-loop %.0f req/s, loadstream %.0f req/s\n", w/n, j/n, l/n;
+          printf "ratio loadstream/wrk %.2f, jetty-loop/wrk %.2f, loadstream/jetty-loop %.2f\n", l/w, j/w, l/j}'
 echo "(cpu ms/1k req: CPU of the whole generator JVM while the load ran, HTTP, Kafka publishing, GC and JIT"
 echo " included, start-up excluded; logs in $work)"

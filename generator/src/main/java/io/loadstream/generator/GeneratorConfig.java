@@ -73,6 +73,12 @@ public record GeneratorConfig(String bootstrap, String runId, Segment segment, T
         return version == null ? "dev" : version;
     }
 
+    /** This configuration for another run. */
+    public GeneratorConfig withRunId(String value) {
+        return new GeneratorConfig(bootstrap, value, segment, topics, kafkaProperties, timeSource, generatorId,
+                bufferCapacity, progress, sampleSystem, host, version);
+    }
+
     /** This configuration with another segment. */
     public GeneratorConfig withSegment(Segment value) {
         return new GeneratorConfig(bootstrap, runId, value, topics, kafkaProperties, timeSource, generatorId,
