@@ -4,7 +4,6 @@ import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemSample;
 import io.loadstream.generator.executor.RequestSink;
-import io.loadstream.schemas.AvroSerde;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -70,7 +69,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final LongSupplier watermarkMs;
     private final ArrayBlockingQueue<RequestTiming> buffer;
     private final ConcurrentLinkedQueue<Pending> controls = new ConcurrentLinkedQueue<>();
-    private final AvroSerde<RequestTiming> timingSerde = EventSerdes.requestTiming();
+    private final TimingEncoder timingEncoder = new TimingEncoder();
     private final Map<String, byte[]> keys = new HashMap<>();
     private final LongAdder offered = new LongAdder();
     private final LongAdder published = new LongAdder();
@@ -255,7 +254,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
                     endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
             byte[] value;
             try {
-                value = timingSerde.serialize(topic, event);
+                value = timingEncoder.encode(event);
             } catch (RuntimeException e) {
                 dropped.increment();
                 LOG.debug("A timing could not be encoded: {}", e.toString());
