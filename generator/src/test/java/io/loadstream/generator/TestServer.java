@@ -3,8 +3,11 @@ package io.loadstream.generator;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -37,10 +40,19 @@ final class TestServer implements AutoCloseable {
     private final AtomicLong stallEpochNanos = new AtomicLong();
 
     TestServer() throws Exception {
+        this(false);
+    }
+
+    /** A server that also speaks HTTP/2 over clear text (h2c, prior knowledge) when {@code h2c} is set. */
+    TestServer(boolean h2c) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(32);
         threads.setName("test-server");
         server = new Server(threads);
-        connector = new ServerConnector(server, 1, 1);
+        HttpConfiguration config = new HttpConfiguration();
+        connector = h2c
+                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(config),
+                        new HTTP2CServerConnectionFactory(config))
+                : new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -71,6 +83,8 @@ final class TestServer implements AutoCloseable {
             answer(response, callback, 200, BODY);
         } else if (path.equals("/hang")) {
             later(HANG_MS, () -> answer(response, callback, 200, "late"));
+        } else if (path.equals("/protocol")) {
+            answer(response, callback, 200, request.getConnectionMetaData().getProtocol());
         } else if (path.equals("/stall")) {
             later(stallDelayMs(), () -> answer(response, callback, 200, "ok"));
         } else {
