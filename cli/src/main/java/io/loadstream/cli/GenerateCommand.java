@@ -1,0 +1,141 @@
+package io.loadstream.cli;
+
+import io.loadstream.generator.Generator;
+import io.loadstream.generator.GeneratorConfig;
+import io.loadstream.generator.GeneratorResult;
+import io.loadstream.generator.Segment;
+import io.loadstream.generator.plan.Plan;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.Topics;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code loadstream generate}: one generator process that joins a run, drives its share of the plan's load and
+ * publishes every request to Kafka. Ctrl-C (SIGTERM) stops the load, records what is in flight and sends
+ * FINISHED before the process ends.
+ */
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Run one generator of a run: drive the plan's load (or its --segment share) over HTTP and publish",
+            "every request's timing, a system sample a second and the run's control records to Kafka.",
+            "Progress goes to stdout every 2 s. Exit codes: 0 done, 1 aborted or failed, 104 invalid plan or option."
+        })
+final class GenerateCommand implements Callable<Integer> {
+
+    /** How long a Ctrl-C waits for the generator to record what is in flight and send FINISHED. */
+    static final long STOP_WAIT_SECONDS = 15;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (YAML).")
+    Path planFile;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
+            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
+    String bootstrap;
+
+    @Option(names = "--run-id", required = true, paramLabel = "ID",
+            description = "The run to join: [A-Za-z0-9][A-Za-z0-9._-]{0,99}. Every generator of a run uses the same.")
+    String runId;
+
+    @Option(names = "--segment", paramLabel = "i/n", defaultValue = "1/1",
+            description = "This generator's share of the load: the i-th of n (default: ${DEFAULT-VALUE}).")
+    String segment;
+
+    @Option(names = "--kafka-config", paramLabel = "FILE",
+            description = "Extra Kafka client properties (e.g. security), in Java properties format.")
+    Path kafkaConfig;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
+            description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        GeneratorConfig config = config(out);
+        Plan plan = parse(err);
+        Generator generator = new Generator(config);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            generator.abort("interrupted");
+            try {
+                done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "loadstream-generate-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        out.println("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name() + " against "
+                + plan.target() + " (" + plan.load().executor().planName() + ")");
+        out.flush();
+        GeneratorResult result;
+        try {
+            result = generator.run(plan);
+        } catch (IllegalStateException e) {
+            throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException ignored) {
+                // The JVM is shutting down: the hook is running and waits for done.
+            }
+        }
+        double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
+        out.printf(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors, %.1f us CPU each), "
+                        + "%d iterations, %d dropped iterations, %d events dropped%s%n",
+                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(),
+                result.cpuMicrosPerRequest(),
+                result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
+                result.aborted() ? "; aborted: " + result.reason() : "");
+        out.flush();
+        if (result.aborted()) {
+            throw new UserFacingException("The run was aborted: " + result.reason(), ExitCodes.FAILURE, null);
+        }
+        return ExitCodes.OK;
+    }
+
+    private GeneratorConfig config(PrintWriter out) {
+        Segment share;
+        Topics topics;
+        try {
+            share = Segment.parse(segment);
+            EventKeys.validateRunId(runId);
+            topics = Topics.withPrefix(topicPrefix);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Map<String, String> kafka = KafkaOptions.read(kafkaConfig);
+        return GeneratorConfig.of(bootstrap, runId).withSegment(share).withTopics(topics)
+                .withKafkaProperties(kafka).withVersion(VersionProvider.load().getProperty("version", "unknown"))
+                .withProgress(line -> {
+                    out.println(line);
+                    out.flush();
+                });
+    }
+
+    private Plan parse(PrintWriter err) {
+        if (!Files.isRegularFile(planFile)) {
+            throw new UserFacingException("The plan " + planFile + " does not exist or is not a file",
+                    ExitCodes.INVALID_CONFIG, null);
+        }
+        // The same loading and validation as 'validate', before any load starts.
+        return PlanLoader.forProcess().load(planFile, err);
+    }
+}

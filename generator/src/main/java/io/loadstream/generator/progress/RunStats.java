@@ -1,0 +1,106 @@
+package io.loadstream.generator.progress;
+
+import io.loadstream.events.ErrorClass;
+import io.loadstream.events.RequestTiming;
+import io.loadstream.generator.executor.RequestSink;
+import io.loadstream.generator.plan.Redactor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts what passes from the executor to the publisher, for the console and the control records: requests,
+ * errors, and the latency of the last interval in an HdrHistogram {@link Recorder} (lock-free for the recording
+ * threads). Logs requests slower than {@code slow_request_ms}, at most one line a second with a count of the
+ * others. Thread-safe.
+ */
+public final class RunStats implements RequestSink {
+
+    /** Highest latency the progress histogram tracks, in microseconds (one hour); longer ones count as this. */
+    static final long MAX_TRACKED_US = 3_600_000_000L;
+    /** At most one slow-request line per this many milliseconds. */
+    static final long SLOW_LOG_INTERVAL_MS = 1_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.loadstream.generator.slow");
+
+    private final RequestSink next;
+    private final long slowRequestUs;
+    private final Redactor redactor;
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder slow = new LongAdder();
+    private final Recorder recorder = new Recorder(MAX_TRACKED_US, 2);
+    private final AtomicLong nextSlowLogMs = new AtomicLong();
+    private final LongAdder slowNotLogged = new LongAdder();
+
+    /**
+     * Creates the counters.
+     *
+     * @param next          where each timing goes next (the publisher)
+     * @param slowRequestMs requests slower than this many milliseconds are logged
+     * @param redactor      removes secrets from log lines
+     */
+    public RunStats(RequestSink next, long slowRequestMs, Redactor redactor) {
+        this.next = next;
+        this.slowRequestUs = slowRequestMs * 1000;
+        this.redactor = redactor;
+    }
+
+    @Override
+    public void requestCompleted(RequestTiming event) {
+        requests.increment();
+        if (event.getErrorClass() != ErrorClass.NONE) {
+            errors.increment();
+        }
+        long latency = event.getLatencyUs();
+        recorder.recordValue(Math.max(0, Math.min(latency, MAX_TRACKED_US)));
+        if (latency > slowRequestUs) {
+            slow.increment();
+            logSlow(event);
+        }
+        next.requestCompleted(event);
+    }
+
+    private void logSlow(RequestTiming event) {
+        long nowMs = System.currentTimeMillis();
+        long due = nextSlowLogMs.get();
+        if (nowMs < due || !nextSlowLogMs.compareAndSet(due, nowMs + SLOW_LOG_INTERVAL_MS)) {
+            slowNotLogged.increment();
+            return;
+        }
+        long others = slowNotLogged.sumThenReset();
+        if (LOG.isWarnEnabled()) {
+            LOG.warn(redactor.redact(String.format("Slow request: %s took %.1f ms (status %d%s)%s",
+                    event.getEndpoint(), event.getLatencyUs() / 1000.0, event.getStatus(),
+                    event.getErrorClass() == ErrorClass.NONE ? "" : ", " + event.getErrorClass(),
+                    others > 0 ? "; " + others + " more slow requests since the last line" : "")));
+        }
+    }
+
+    /** Requests ended so far. */
+    public long requests() {
+        return requests.sum();
+    }
+
+    /** Requests that ended with an error so far. */
+    public long errors() {
+        return errors.sum();
+    }
+
+    /** Requests slower than {@code slow_request_ms} so far. */
+    public long slowRequests() {
+        return slow.sum();
+    }
+
+    /**
+     * The latencies recorded since the previous call (the reporter's interval), and resets.
+     *
+     * @return the interval's histogram, in microseconds
+     */
+    public Histogram takeInterval() {
+        return recorder.getIntervalHistogram();
+    }
+}

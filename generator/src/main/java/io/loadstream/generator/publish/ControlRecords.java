@@ -1,0 +1,160 @@
+package io.loadstream.generator.publish;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loadstream.events.ControlType;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.ThresholdSpec;
+import io.loadstream.generator.Segment;
+import io.loadstream.generator.plan.Plan;
+import io.loadstream.generator.plan.Scenario;
+import io.loadstream.generator.plan.Step;
+import io.loadstream.generator.plan.ThresholdDef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the {@code RunControl} records a generator sends, as docs/ARCHITECTURE.md "The life of a run" fixes
+ * them: STARTED (the plan's facts), HEARTBEAT (cumulative counts) and FINISHED (final counts and a reason).
+ * Immutable.
+ */
+public final class ControlRecords {
+
+    /** Attribute: host name of the generator. */
+    public static final String HOST = "host";
+    /** Attribute: loadstream version of the generator. */
+    public static final String VERSION = "version";
+    /** Attribute: JSON object from scenario name to the endpoint names of its steps. */
+    public static final String SCENARIOS = "scenarios";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String runId;
+    private final String generatorId;
+    private final Segment segment;
+    private final Plan plan;
+    private final Duration plannedDuration;
+    private final Map<String, String> attributes;
+
+    /** The counts a heartbeat or the FINISHED record carries. */
+    public record Counts(long requestsSent, long eventsDropped, long droppedIterations, int activeVus) {
+    }
+
+    /**
+     * Creates the builder for one generator of a run.
+     *
+     * @param runId           the run id
+     * @param generatorId     the generator's id, the records' {@code source}
+     * @param segment         the generator's share of the load
+     * @param plan            the plan
+     * @param plannedDuration the planned length of the load (the plan's schedule)
+     * @param host            the host name
+     * @param version         the loadstream version
+     */
+    public ControlRecords(String runId, String generatorId, Segment segment, Plan plan, Duration plannedDuration,
+                          String host, String version) {
+        this.runId = runId;
+        this.generatorId = generatorId;
+        this.segment = segment;
+        this.plan = plan;
+        this.plannedDuration = plannedDuration;
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put(HOST, host);
+        attrs.put(VERSION, version);
+        attrs.put(SCENARIOS, scenariosJson(plan));
+        this.attributes = Map.copyOf(attrs);
+    }
+
+    /** The scenarios attribute: {@code {"scenario": ["GET /a", "POST /b"], ...}}, endpoints in step order. */
+    static String scenariosJson(Plan plan) {
+        Map<String, List<String>> scenarios = new LinkedHashMap<>();
+        for (Scenario scenario : plan.scenarios()) {
+            LinkedHashSet<String> endpoints = new LinkedHashSet<>();
+            for (Step step : scenario.steps()) {
+                endpoints.add(step.endpoint());
+            }
+            scenarios.put(scenario.name(), new ArrayList<>(endpoints));
+        }
+        try {
+            return JSON.writeValueAsString(scenarios);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the scenarios as JSON", e);
+        }
+    }
+
+    /**
+     * The STARTED record.
+     *
+     * @param nowMs wall-clock time of sending, epoch milliseconds
+     * @return the record
+     */
+    public RunControl started(long nowMs) {
+        List<ThresholdSpec> thresholds = new ArrayList<>();
+        for (ThresholdDef def : plan.thresholds()) {
+            thresholds.add(ThresholdSpec.newBuilder()
+                    .setMetric(def.metric())
+                    .setExpression(def.expression())
+                    .setWindowMs(def.window() == null ? 0 : def.window().toMillis())
+                    .setForMs(def.forDuration() == null ? 0 : def.forDuration().toMillis())
+                    .setAbortOnFail(def.abortOnFail())
+                    .setDelayAbortEvalMs(def.delayAbortEval() == null ? 0 : def.delayAbortEval().toMillis())
+                    .build());
+        }
+        return base(ControlType.STARTED, nowMs)
+                .setThresholds(thresholds)
+                .build();
+    }
+
+    /**
+     * A HEARTBEAT record.
+     *
+     * @param nowMs  wall-clock time of sending, epoch milliseconds
+     * @param counts the cumulative counts
+     * @return the record
+     */
+    public RunControl heartbeat(long nowMs, Counts counts) {
+        return withCounts(base(ControlType.HEARTBEAT, nowMs), counts).build();
+    }
+
+    /**
+     * The FINISHED record.
+     *
+     * @param nowMs  wall-clock time of sending, epoch milliseconds
+     * @param counts the final counts
+     * @param reason why the run ended early, or null when it ran its course
+     * @return the record
+     */
+    public RunControl finished(long nowMs, Counts counts, String reason) {
+        return withCounts(base(ControlType.FINISHED, nowMs), counts).setReason(reason).build();
+    }
+
+    private static RunControl.Builder withCounts(RunControl.Builder builder, Counts counts) {
+        return builder.setRequestsSent(counts.requestsSent())
+                .setEventsDropped(counts.eventsDropped())
+                .setDroppedIterations(counts.droppedIterations())
+                .setActiveVus(counts.activeVus());
+    }
+
+    private RunControl.Builder base(ControlType type, long nowMs) {
+        return RunControl.newBuilder()
+                .setRunId(runId)
+                .setType(type)
+                .setTimestampMs(nowMs)
+                .setSource(generatorId)
+                .setPlanName(plan.name())
+                .setSegmentIndex(segment.index())
+                .setSegmentCount(segment.count())
+                .setWindowSizeMs(plan.report().window().toMillis())
+                .setGraceMs(plan.report().grace().toMillis())
+                .setPlannedDurationMs(plannedDuration.toMillis())
+                .setThresholds(List.of())
+                .setSlowRequestMs(plan.report().slowRequestMs())
+                .setSlowEndpointP95Ms(plan.report().slowEndpointP95Ms())
+                .setAttributes(attributes)
+                .setReason(null);
+    }
+}

@@ -1,0 +1,297 @@
+package io.loadstream.generator.publish;
+
+import io.loadstream.events.RequestTiming;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemSample;
+import io.loadstream.generator.executor.RequestSink;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes a run's events without ever blocking the request loop. Request timings go into a bounded buffer
+ * ({@link #requestCompleted}, which never waits); one publisher thread drains it in batches, encodes each timing
+ * and hands it to the Kafka producer. A timing that finds the buffer full, that the producer refuses, or that the
+ * broker does not acknowledge, is counted in {@link #dropped()}: never lost silently.
+ *
+ * <p>Control records go through the same thread ({@link #submitControl}): it first reads the watermark, then
+ * sends every timing buffered so far, then the control record to every partition of the control topic with the
+ * watermark as its timestamp. So in each partition a control record follows every timing recorded before it.
+ *
+ * <p>The requests topic receives timings and nothing else.
+ */
+public final class EventPublisher implements RequestSink, AutoCloseable {
+
+    /** Default capacity of the buffer between the request loop and the producer, in events. */
+    public static final int DEFAULT_CAPACITY = 131_072;
+    /** Largest batch taken from the buffer at once. */
+    private static final int DRAIN_BATCH = 4_096;
+    private static final long POLL_MS = 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventPublisher.class);
+
+    /** Work for the publisher thread, run after it has sent every buffered timing. */
+    @FunctionalInterface
+    public interface ControlAction {
+        /**
+         * Runs on the publisher thread.
+         *
+         * @param publisher     this publisher, to send records with
+         * @param watermarkMs   the watermark read before the buffer was drained, epoch milliseconds
+         */
+        void run(EventPublisher publisher, long watermarkMs);
+    }
+
+    private record Pending(ControlAction action, CompletableFuture<Void> done) {
+    }
+
+    private final Producer<byte[], byte[]> producer;
+    private final Topics topics;
+    private final String runId;
+    private final LongSupplier watermarkMs;
+    private final ArrayBlockingQueue<RequestTiming> buffer;
+    private final ConcurrentLinkedQueue<Pending> controls = new ConcurrentLinkedQueue<>();
+    private final TimingEncoder timingEncoder = new TimingEncoder();
+    private final Map<String, byte[]> keys = new HashMap<>();
+    private final LongAdder offered = new LongAdder();
+    private final LongAdder published = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final Callback counting;
+    private final Thread thread;
+    private volatile boolean closing;
+
+    /**
+     * Creates the publisher and starts its thread.
+     *
+     * @param producer    the producer (byte-array keys and values); this publisher closes it
+     * @param topics      the topic names
+     * @param runId       the run id, the start of every key
+     * @param capacity    buffer capacity in events, at least 1
+     * @param watermarkMs the run's watermark in epoch milliseconds, read before control records are sent
+     */
+    public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
+                          LongSupplier watermarkMs) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("The event buffer needs a capacity of at least 1, not " + capacity);
+        }
+        this.producer = producer;
+        this.topics = topics;
+        this.runId = EventKeys.validateRunId(runId);
+        this.watermarkMs = watermarkMs;
+        this.buffer = new ArrayBlockingQueue<>(capacity);
+        this.counting = (metadata, exception) -> {
+            if (exception == null) {
+                published.increment();
+            } else {
+                dropped.increment();
+                LOG.debug("An event was not delivered: {}", exception.toString());
+            }
+        };
+        this.thread = new Thread(this::loop, "loadstream-publisher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Buffers a timing; never waits. When the buffer is full, the timing is counted as dropped. */
+    @Override
+    public void requestCompleted(RequestTiming event) {
+        offered.increment();
+        if (!buffer.offer(event)) {
+            dropped.increment();
+        }
+    }
+
+    /** Timings handed to this publisher so far. */
+    public long offered() {
+        return offered.sum();
+    }
+
+    /** Records (timings, control, samples) the broker has acknowledged so far. */
+    public long published() {
+        return published.sum();
+    }
+
+    /** Records that could not be delivered so far: buffer full, refused by the producer, or not acknowledged. */
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    /** Timings waiting in the buffer now. */
+    public int buffered() {
+        return buffer.size();
+    }
+
+    /**
+     * Runs an action on the publisher thread once every timing buffered before this call has been sent.
+     *
+     * @param action the action
+     * @return completes when the action has run (exceptionally when it failed)
+     */
+    public CompletableFuture<Void> submitControl(ControlAction action) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (!thread.isAlive()) {
+            done.completeExceptionally(new IllegalStateException("The publisher is closed"));
+            return done;
+        }
+        controls.add(new Pending(action, done));
+        return done;
+    }
+
+    /**
+     * Sends a control record to every partition of the control topic, keyed by run id, with the given record
+     * timestamp. Call from a {@link ControlAction}.
+     *
+     * @param record      the record
+     * @param timestampMs the record timestamp, epoch milliseconds (the watermark)
+     */
+    public void sendControl(RunControl record, long timestampMs) {
+        byte[] key = EventKeys.runKey(runId).getBytes(StandardCharsets.UTF_8);
+        byte[] value = EventSerdes.runControl().serialize(topics.control(), record);
+        List<PartitionInfo> partitions = producer.partitionsFor(topics.control());
+        for (PartitionInfo partition : partitions) {
+            send(new ProducerRecord<>(topics.control(), partition.partition(), timestampMs, key, value));
+        }
+    }
+
+    /**
+     * Sends a system sample, keyed by run and host. Any thread may call it.
+     *
+     * @param sample the sample
+     */
+    public void sendSample(SystemSample sample) {
+        byte[] key = EventKeys.hostKey(sample.getRunId(), sample.getHost()).getBytes(StandardCharsets.UTF_8);
+        byte[] value = EventSerdes.systemSample().serialize(topics.system(), sample);
+        send(new ProducerRecord<>(topics.system(), null, sample.getTimestampMs(), key, value));
+    }
+
+    /** Waits until the producer has sent everything handed to it; call from a {@link ControlAction}. */
+    public void flushProducer() {
+        producer.flush();
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record) {
+        try {
+            producer.send(record, counting);
+        } catch (RuntimeException e) {
+            dropped.increment();
+            LOG.debug("The producer refused an event: {}", e.toString());
+        }
+    }
+
+    private void loop() {
+        List<RequestTiming> batch = new ArrayList<>(DRAIN_BATCH);
+        while (true) {
+            Pending control = controls.peek();
+            if (control != null) {
+                runControl(control, batch);
+                continue;
+            }
+            if (closing && buffer.isEmpty()) {
+                if (controls.isEmpty()) {
+                    break;
+                }
+                continue;
+            }
+            try {
+                RequestTiming first = buffer.poll(POLL_MS, TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    buffer.drainTo(batch, DRAIN_BATCH - 1);
+                    sendTimings(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        // Anything a forced close left behind is counted, not lost silently.
+        dropped.add(buffer.size());
+        buffer.clear();
+        for (Pending pending; (pending = controls.poll()) != null; ) {
+            pending.done().completeExceptionally(new IllegalStateException("The publisher was closed"));
+        }
+    }
+
+    private void runControl(Pending control, List<RequestTiming> batch) {
+        try {
+            long watermark = watermarkMs.getAsLong();
+            while (buffer.drainTo(batch, DRAIN_BATCH) > 0) {
+                sendTimings(batch);
+            }
+            control.action().run(this, watermark);
+            control.done().complete(null);
+        } catch (RuntimeException e) {
+            LOG.warn("A control record could not be sent: {}", e.toString());
+            control.done().completeExceptionally(e);
+        } finally {
+            controls.poll();
+        }
+    }
+
+    private void sendTimings(List<RequestTiming> batch) {
+        String topic = topics.requests();
+        for (int i = 0, n = batch.size(); i < n; i++) {
+            RequestTiming event = batch.get(i);
+            byte[] key = keys.computeIfAbsent(event.getEndpoint(),
+                    endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
+            byte[] value;
+            try {
+                value = timingEncoder.encode(event);
+            } catch (RuntimeException e) {
+                dropped.increment();
+                LOG.debug("A timing could not be encoded: {}", e.toString());
+                continue;
+            }
+            send(new ProducerRecord<>(topic, null, event.getIntendedStartUs() / 1000, key, value));
+        }
+        batch.clear();
+    }
+
+    /**
+     * Sends every buffered timing, waits for the producer to deliver everything, then stops the thread and
+     * closes the producer. What is still undelivered after {@code timeout} is counted as dropped.
+     *
+     * @param timeout how long to wait for the flush
+     */
+    public void close(Duration timeout) {
+        CompletableFuture<Void> flushed = submitControl((publisher, watermark) -> publisher.flushProducer());
+        closing = true;
+        try {
+            flushed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("The event producer did not flush within {} ms: {}", timeout.toMillis(), e.toString());
+        }
+        try {
+            thread.join(timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            thread.interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,93 @@
+package io.loadstream.generator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loadstream.events.ErrorClass;
+import io.loadstream.events.RequestTiming;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.Topics;
+import io.loadstream.testkit.KafkaExtension;
+import io.loadstream.testkit.TestKafka;
+import java.time.Duration;
+import java.util.List;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Latency as recorded on the topic, against the latency the test server injects. */
+@ExtendWith(KafkaExtension.class)
+class GeneratorLatencyTest {
+
+    private TestServer server;
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = new TestServer();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void fixedTwentyMillisecondEndpointHasP50WithinOneMillisecond(TestKafka kafka) throws Exception {
+        // given: 2 VUs against /fixed (20 ms) for 3 s
+        Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("fixed"));
+        GeneratorConfig config = GeneratorConfig.of(kafka.bootstrapServers(), "fixed-run").withTopics(topics)
+                .withSampleSystem(false);
+
+        // when: after a 1 s warm-up run in this JVM (JIT, first connections), the measured run
+        new Generator(config.withRunId("fixed-warm-up")).run(
+                Plans.plan(server.url(), Plans.constantVus(2, Duration.ofSeconds(1)), Plans.get("/fixed?ms=20")));
+        GeneratorResult result = new Generator(config).run(
+                Plans.plan(server.url(), Plans.constantVus(2, Duration.ofSeconds(3)), Plans.get("/fixed?ms=20")));
+
+        // then: p50 from the raw values (Commons Math, nearest rank) is 20 ms +- 1 ms
+        List<RequestTiming> events = TopicReader.values(
+                TopicReader.readAll(kafka, topics.requests(), result.requestsSent()),
+                bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes)).stream()
+                .filter(e -> e.getRunId().equals("fixed-run")).toList();
+        assertThat(events).hasSize((int) result.requestsSent());
+        assertThat(events).allMatch(e -> e.getErrorClass() == ErrorClass.NONE && e.getStatus() == 200);
+        double[] latenciesMs = events.stream().mapToDouble(e -> e.getLatencyUs() / 1000.0).toArray();
+        Percentile p50 = new Percentile().withEstimationType(Percentile.EstimationType.R_1);
+        double[] ttfbMs = events.stream().mapToDouble(e -> e.getTimeToFirstByteUs() / 1000.0).toArray();
+        assertThat(p50.evaluate(latenciesMs, 50))
+                .as("p50 of %d latencies (min %.2f, p10 %.2f, p90 %.2f ms; p50 TTFB %.2f ms)", latenciesMs.length,
+                        java.util.Arrays.stream(latenciesMs).min().orElse(0), p50.evaluate(latenciesMs, 10),
+                        p50.evaluate(latenciesMs, 90), p50.evaluate(ttfbMs, 50))
+                .isBetween(19.0, 21.0);
+        // Closed model: the intended start is the actual start.
+        assertThat(events).allMatch(e -> e.getIntendedStartUs() == e.getActualStartUs()
+                && e.getLatencyUs() == e.getServiceTimeUs());
+    }
+
+    @Test
+    void serverStallShowsInP99WhenMaxVusCannotCoverIt(TestKafka kafka) throws Exception {
+        // given: 20 iterations/s for 6 s with at most 5 VUs; the server stalls for 1 s from 2 s on
+        Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("stall"));
+        GeneratorConfig config = GeneratorConfig.of(kafka.bootstrapServers(), "stall-run").withTopics(topics)
+                .withSampleSystem(false);
+
+        // when
+        GeneratorResult result = new Generator(config).run(Plans.plan(server.url(),
+                Plans.constantRate(20, Duration.ofSeconds(6), 5, 5), Plans.get("/stall")));
+
+        // then: the VUs caught in the stall record it from their intended start; the rest were dropped
+        List<RequestTiming> events = TopicReader.values(
+                TopicReader.readAll(kafka, topics.requests(), result.requestsSent()),
+                bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes));
+        assertThat(events).hasSize((int) result.requestsSent());
+        assertThat(result.droppedIterations()).isPositive();
+        assertThat(result.requestsSent() + result.droppedIterations()).isEqualTo(120);
+        double[] latenciesMs = events.stream().mapToDouble(e -> e.getLatencyUs() / 1000.0).toArray();
+        Percentile p99 = new Percentile().withEstimationType(Percentile.EstimationType.R_1);
+        assertThat(p99.evaluate(latenciesMs, 99)).isGreaterThanOrEqualTo(500.0);
+        // The service time from the actual send is recorded beside it, never above the latency.
+        assertThat(events).allMatch(e -> e.getServiceTimeUs() > 0 && e.getServiceTimeUs() <= e.getLatencyUs()
+                && e.getActualStartUs() >= e.getIntendedStartUs());
+    }
+}

@@ -1,0 +1,73 @@
+package io.loadstream.generator.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loadstream.events.HostRole;
+import io.loadstream.events.SystemSample;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.Topics;
+import io.loadstream.testkit.KafkaExtension;
+import io.loadstream.testkit.TestKafka;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sampler's figures, and the agent publishing them once a second to a real broker. */
+@ExtendWith(KafkaExtension.class)
+class SystemAgentTest {
+
+    @Test
+    void sampleHoldsThisJvmsHeapAndTheHostsMemory() {
+        SystemSampler sampler = new SystemSampler("run-1", "host-a", HostRole.GENERATOR, "gen-1",
+                System::currentTimeMillis, Path.of("."));
+        byte[][] garbage = new byte[64][];
+        for (int i = 0; i < garbage.length; i++) {
+            garbage[i] = new byte[1 << 16];
+        }
+        SystemSample sample = sampler.sample();
+
+        assertThat(garbage[63]).hasSize(1 << 16);
+        assertThat(sample.getHeapUsedBytes()).isPositive();
+        assertThat(sample.getAvailableProcessors()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(sample.getMemoryTotalBytes()).isGreaterThan(sample.getMemoryUsedBytes()).isPositive();
+        assertThat(sample.getDiskTotalBytes()).isGreaterThanOrEqualTo(sample.getDiskUsedBytes());
+        assertThat(sample.getCpuPercent()).isBetween(-1.0, 100.0);
+        assertThat(sample.getGcCount()).isNotNegative();
+        assertThat(sample.getGeneratorId()).isEqualTo("gen-1");
+    }
+
+    @Test
+    void agentPublishesASampleEverySecondUntilClosed(TestKafka kafka) throws Exception {
+        Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("agent"));
+        List<SystemSample> samples = new ArrayList<>();
+        Properties props = kafka.consumerProperties();
+        try (SystemAgent agent = new SystemAgent(kafka.bootstrapServers(), "agent-run", HostRole.TARGET, topics,
+                Map.of());
+             KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                     new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.system()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (samples.size() < 2 && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    assertThat(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))
+                            .isEqualTo(EventKeys.hostKey("agent-run", SystemSampler.hostName()));
+                    samples.add(EventSerdes.systemSample().deserialize(topics.system(), record.value()));
+                }
+            }
+            assertThat(agent.dropped()).isZero();
+        }
+        assertThat(samples).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(samples).allMatch(s -> s.getRole() == HostRole.TARGET && s.getRunId().equals("agent-run")
+                && s.getGeneratorId() == null);
+        assertThat(samples.get(1).getTimestampMs() - samples.get(0).getTimestampMs()).isBetween(500L, 1500L);
+    }
+}
