@@ -3,7 +3,6 @@ package io.loadstream.reporter.run;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.LatencyStats;
@@ -25,6 +24,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything the reporter has read about one run: control records, closed windows, totals and system windows.
@@ -39,6 +40,7 @@ public final class RunData implements ScopeData {
     public static final String ALL = "*";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(RunData.class);
 
     private final String runId;
     private final Map<String, RunControl> started = new LinkedHashMap<>();
@@ -380,12 +382,9 @@ public final class RunData implements ScopeData {
             raw.forEach((name, endpoints) -> result.put(name, new java.util.LinkedHashSet<>(endpoints)));
             return result;
         } catch (JsonProcessingException e) {
+            LOG.warn("The scenarios attribute of STARTED is not a JSON object of endpoint lists; thresholds with "
+                    + "{{scenario:...}} will see no data: {}", e.getOriginalMessage());
             return Map.of();
         }
-    }
-
-    /** Whether a control record is of a type this class keeps. */
-    static boolean known(ControlType type) {
-        return type != null;
     }
 }
