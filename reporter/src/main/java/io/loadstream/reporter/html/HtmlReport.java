@@ -47,8 +47,9 @@ public final class HtmlReport {
             .card .v{font-size:20px;font-weight:600}.card .k{color:#5b6475;font-size:12px}
             table{border-collapse:collapse;background:#fff;width:100%;box-shadow:0 1px 2px rgba(0,0,0,.08)}
             th,td{padding:6px 10px;border-bottom:1px solid #e6e9ef;text-align:right;white-space:nowrap}
-            th:first-child,td:first-child{text-align:left;white-space:normal;word-break:break-all}
-            td.text{text-align:left;white-space:normal}
+            th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:240px}
+            td.text,th.text{text-align:left;white-space:normal}
+            table.left th,table.left td{text-align:left;white-space:normal}
             th{background:#eef1f6;font-weight:600}
             table.sortable th{cursor:pointer;user-select:none}
             table.sortable th[data-dir=asc]::after{content:" \\25B2"}
@@ -177,8 +178,8 @@ public final class HtmlReport {
             html.append("<p class=\"empty\">The plan has no thresholds.</p>");
             return;
         }
-        html.append("<table><thead><tr><th>metric</th><th>expression</th><th>scope</th><th>window / for</th>")
-                .append("<th>observed</th><th>result</th></tr></thead><tbody>");
+        html.append("<table class=\"left\"><thead><tr><th>metric</th><th>expression</th><th>scope</th>")
+                .append("<th>window / for</th><th>observed</th><th>result</th></tr></thead><tbody>");
         for (ThresholdOutcome t : thresholds) {
             String windowFor = t.rule().windowed() ? Alerts.number(t.rule().window().toMillis() / 1000.0) + " s / "
                     + Alerts.number(t.rule().forDuration().toMillis() / 1000.0) + " s" : "whole run";
@@ -186,10 +187,25 @@ public final class HtmlReport {
                     .append(Html.escape(t.rule().expression())).append("</td><td>")
                     .append(Html.escape(t.rule().scope().text())).append("</td><td>").append(windowFor)
                     .append(t.rule().abortOnFail() ? ", aborts" : "").append("</td><td>")
-                    .append(Html.escape(Alerts.number(t.observed()))).append("</td><td class=\"")
+                    .append(Html.escape(observed(t))).append("</td><td class=\"")
                     .append(t.passed() ? "ok\">\u2713 passed" : "bad\">\u2717 failed").append("</td></tr>");
         }
         html.append("</tbody></table>\n");
+    }
+
+    /** The observed value in the metric's unit: ms for durations, percent for rates, per second for http_reqs. */
+    private static String observed(ThresholdOutcome t) {
+        double value = t.observed();
+        if (Double.isNaN(value)) {
+            return "no data";
+        }
+        return switch (t.rule().metric()) {
+            case HTTP_REQ_DURATION -> ms(value);
+            case HTTP_REQ_FAILED, CHECKS -> String.format(Locale.ROOT, "%.2f%%", value * 100);
+            case HTTP_REQS -> t.rule().aggregation().kind()
+                    == io.loadstream.reporter.threshold.Aggregation.Kind.COUNT
+                    ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f/s", value);
+        };
     }
 
     private static void charts(StringBuilder html, RunReport report) {
@@ -287,7 +303,8 @@ public final class HtmlReport {
         html.append("<p class=\"empty\">Click a column to sort.</p><table class=\"sortable\" id=\"endpoints\">")
                 .append("<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>error %</th><th>req/s</th>")
                 .append("<th>avg</th><th>min</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th>")
-                .append("<th>max</th><th>slow</th></tr></thead><tbody>");
+                .append("<th>max</th><th>over ").append(report.summary().slowRequestMs())
+                .append(" ms</th></tr></thead><tbody>");
         long slowBound = report.summary().slowEndpointP95Ms();
         for (RunReport.EndpointRow row : report.endpoints()) {
             html.append("<tr>");
@@ -325,7 +342,8 @@ public final class HtmlReport {
         html.append("</ul>");
         if (!report.errorEndpoints().isEmpty()) {
             html.append("<h2>Endpoints with errors</h2><table class=\"sortable\"><thead><tr><th>endpoint</th>")
-                    .append("<th>errors</th><th>error %</th><th>by class</th><th>status codes</th></tr></thead>")
+                    .append("<th>errors</th><th>error %</th><th class=\"text\">by class</th><th class=\"text\">status codes</th>")
+                    .append("</tr></thead>")
                     .append("<tbody>");
             for (RunReport.ErrorEndpoint e : report.errorEndpoints()) {
                 html.append("<tr><td data-v=\"").append(Html.escape(e.endpoint())).append("\">")
@@ -346,8 +364,8 @@ public final class HtmlReport {
             html.append("<p class=\"empty\">No alert fired.</p>");
             return;
         }
-        html.append("<table><thead><tr><th>rule</th><th>status</th><th>since</th><th>until</th><th>observed</th>")
-                .append("<th>summary</th></tr></thead><tbody>");
+        html.append("<table class=\"left\"><thead><tr><th>rule</th><th>status</th><th>since</th><th>until</th>")
+                .append("<th>observed</th><th>summary</th></tr></thead><tbody>");
         for (Alert alert : alerts) {
             boolean firing = alert.getStatus().name().equals("FIRING");
             html.append("<tr><td>").append(Html.escape(alert.getRule())).append("</td><td class=\"")
