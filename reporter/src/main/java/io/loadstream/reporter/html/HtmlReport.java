@@ -342,8 +342,8 @@ public final class HtmlReport {
         html.append("</ul>");
         if (!report.errorEndpoints().isEmpty()) {
             html.append("<h2>Endpoints with errors</h2><table class=\"sortable\"><thead><tr><th>endpoint</th>")
-                    .append("<th>errors</th><th>error %</th><th class=\"text\">by class</th><th class=\"text\">status codes</th>")
-                    .append("</tr></thead>")
+                    .append("<th>errors</th><th>error %</th><th class=\"text\">by class</th>")
+                    .append("<th class=\"text\">status codes</th></tr></thead>")
                     .append("<tbody>");
             for (RunReport.ErrorEndpoint e : report.errorEndpoints()) {
                 html.append("<tr><td data-v=\"").append(Html.escape(e.endpoint())).append("\">")
