@@ -93,11 +93,15 @@ class ReportCommandTest {
         Properties admin = new Properties();
         admin.put("bootstrap.servers", kafka.bootstrapServers());
         TopicSetup.DEFAULT.ensure(admin, topics);
+        awaitLeaders(kafka, topics);
         String runId = "cli-run";
         long t0 = 1_764_000_000_000L;
         LatencyStats stats = stats(100, 10);
         Properties config = kafka.producerProperties();
         config.put("key.serializer", StringSerializer.class.getName());
+        config.put("max.in.flight.requests.per.connection", 1);
+        config.put("request.timeout.ms", 10_000);
+        config.put("delivery.timeout.ms", 30_000);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
             RunControl started = control(runId, ControlType.STARTED, t0);
             RunControl finished = control(runId, ControlType.FINISHED, t0 + 10_000);
@@ -130,6 +134,18 @@ class ReportCommandTest {
                 .contains(dir.resolve("performance_report.json").toString());
         assertThat(dir.resolve("report.html")).exists();
         assertThat(Files.readString(dir.resolve("performance_report.json"))).contains("\"total_requests\" : 100");
+    }
+
+    /** Waits until every partition has a leader: the first records must not race the election. */
+    private static void awaitLeaders(TestKafka kafka, Topics topics) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            while (!admin.describeTopics(topics.all()).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                assertThat(System.nanoTime()).as("partitions have leaders within 30 s").isLessThan(deadline);
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
     }
 
     private static RunControl control(String runId, ControlType type, long at) {

@@ -41,6 +41,12 @@ final class KafkaClients {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         // Send at once: an abort should reach the generators within their 2 s.
         props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        // A handful of records: one request in flight keeps them in order and cannot stall a partition's
+        // idempotent sequence when the first sends race a leader election.
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        // Give up on a record within 30 s (the default is 2 minutes), so that an unreachable broker is reported.
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "loadstream-reporter-" + config.runId());
         putExtra(props, config.kafkaProperties());
         return props;

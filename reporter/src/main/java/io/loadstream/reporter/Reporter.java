@@ -184,32 +184,41 @@ public final class Reporter {
             if (windowsDone) {
                 return true;
             }
-            long now = now();
-            if (!data.hasStarted()) {
-                if (now - startedWaiting > config.startTimeout().toMillis()) {
-                    throw new ReporterException("No STARTED record of run " + config.runId() + " arrived on "
-                            + config.topics().control() + " within " + config.startTimeout().toSeconds()
-                            + " s: is a generator running with --run-id " + config.runId() + "?", 1, null);
-                }
-                continue;
-            }
-            if (totalsDone && now - totalsCompleteAt > config.settle().toMillis() * 5) {
-                warnings.add("The final totals arrived but the windows add up to fewer requests; the timeline may "
-                        + "miss its last windows.");
-                return true;
-            }
-            if (finished && now - allFinishedAt > config.finishTimeout().toMillis()) {
-                warnings.add("Every generator finished, but the aggregator's final totals did not arrive within "
-                        + config.finishTimeout().toSeconds() + " s: figures come from what did arrive. Is an "
-                        + "aggregator running?");
-                return false;
-            }
-            if (!finished && now - lastControl > config.silenceTimeout().toMillis()) {
-                warnings.add("No control record (heartbeat) for " + config.silenceTimeout().toSeconds()
-                        + " s before every generator had finished: the run was given up as dead.");
-                return false;
+            if (stop(now(), finished, totalsDone, startedWaiting, lastControl, allFinishedAt, totalsCompleteAt)) {
+                evaluate(producer, sinks, true);
+                return totalsDone;
             }
         }
+    }
+
+    /** Whether to stop waiting although the run is not complete; adds the reason to the warnings. */
+    private boolean stop(long now, boolean finished, boolean totalsDone, long startedWaiting, long lastControl,
+                         long allFinishedAt, long totalsCompleteAt) {
+        if (!data.hasStarted()) {
+            if (now - startedWaiting > config.startTimeout().toMillis()) {
+                throw new ReporterException("No STARTED record of run " + config.runId() + " arrived on "
+                        + config.topics().control() + " within " + config.startTimeout().toSeconds()
+                        + " s: is a generator running with --run-id " + config.runId() + "?", 1, null);
+            }
+            return false;
+        }
+        if (totalsDone && now - totalsCompleteAt > config.settle().toMillis() * 5) {
+            warnings.add("The final totals arrived but the windows add up to fewer requests; the timeline may "
+                    + "miss its last windows.");
+            return true;
+        }
+        if (finished && !totalsDone && now - allFinishedAt > config.finishTimeout().toMillis()) {
+            warnings.add("Every generator finished, but the aggregator's final totals did not arrive within "
+                    + config.finishTimeout().toSeconds() + " s: figures come from what did arrive. Is an "
+                    + "aggregator running?");
+            return true;
+        }
+        if (!finished && now - lastControl > config.silenceTimeout().toMillis()) {
+            warnings.add("No control record (heartbeat) for " + config.silenceTimeout().toSeconds()
+                    + " s before every generator had finished: the run was given up as dead.");
+            return true;
+        }
+        return false;
     }
 
     /** Handles one record; returns true when it was a control record of the run. */
@@ -373,6 +382,10 @@ public final class Reporter {
         List<ThresholdOutcome> outcomes = engine.finish(data::totalsOf, ReportBuilder.durationSeconds(data));
         long end = data.endMs() > 0 ? data.endMs() : now();
         for (ThresholdOutcome outcome : outcomes) {
+            if (Double.isNaN(outcome.observed())) {
+                warnings.add("The threshold " + outcome.rule().name() + " had no data (no request in "
+                        + outcome.rule().scope().text() + "), so it passed.");
+            }
             if (!outcome.passed() && !outcome.rule().windowed()) {
                 emit(sinks, Alerts.ofFailedRun(config.runId(), planName(), outcome, end));
             }

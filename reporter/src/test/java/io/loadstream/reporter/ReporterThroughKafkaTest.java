@@ -17,7 +17,6 @@ import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
-import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
@@ -32,7 +31,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,7 +39,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,10 +77,7 @@ class ReporterThroughKafkaTest {
     void reportFiguresEqualTheTotalsAndTheAbortReachesEveryControlPartition(TestKafka kafka, @TempDir Path out)
             throws Exception {
         // given: the topics of a fresh prefix, and a run of two generators with known content
-        Topics topics = Topics.withPrefix("rt-" + UUID.randomUUID().toString().substring(0, 8));
-        Properties admin = new Properties();
-        admin.put("bootstrap.servers", kafka.bootstrapServers());
-        TopicSetup.DEFAULT.ensure(admin, topics);
+        Topics topics = TestTopics.create(kafka, "rt");
         String runId = "weekly-" + UUID.randomUUID().toString().substring(0, 6);
         List<ThresholdSpec> thresholds = List.of(
                 spec("http_req_duration", "p(95)<2000", 0, 0, false),
@@ -92,9 +86,7 @@ class ReporterThroughKafkaTest {
                 spec("http_req_duration{scenario:browse}", "p(99)<150", 0, 0, false));
         Map<String, List<Long>> raw = new LinkedHashMap<>();
         Map<String, Long> errors = new LinkedHashMap<>();
-        Properties producerConfig = kafka.producerProperties();
-        producerConfig.put("key.serializer", StringSerializer.class.getName());
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig)) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestTopics.producer(kafka))) {
             for (int segment = 0; segment < 2; segment++) {
                 toEveryPartition(producer, topics.control(), runId, control(runId, ControlType.STARTED, segment, T0,
                         thresholds, 0));
