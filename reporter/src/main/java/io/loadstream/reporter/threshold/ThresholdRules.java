@@ -103,6 +103,10 @@ public final class ThresholdRules {
             throw new ThresholdSyntaxException("The metric '" + key + "' has a '}' without a '{'.");
         }
         String name = metricName;
+        if (name.equals("http_req_waiting")) {
+            throw new ThresholdSyntaxException("loadstream's aggregates do not keep http_req_waiting (time to first "
+                    + "byte); use http_req_duration.");
+        }
         Metric metric = Metric.byKey(name).orElseThrow(() -> new ThresholdSyntaxException("Unknown metric '" + name
                 + "': use http_req_duration, http_req_failed, http_reqs or checks."));
         if (expression == null || expression.isBlank()) {

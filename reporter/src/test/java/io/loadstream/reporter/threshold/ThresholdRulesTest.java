@@ -121,6 +121,7 @@ class ThresholdRulesTest {
         "http_reqs | avg<3 | http_reqs is a counter metric: use rate, count, not avg",
         "http_req_duration | P(95)<500 | in lower case",
         "http_req_duration | mean<500 | Unknown aggregation 'mean'",
+        "http_req_waiting | p(95)<500 | do not keep http_req_waiting",
     })
     void explainsWhatIsWrongInOneSentence(String metric, String expression, String message) {
         assertThat(ThresholdRules.problem(metric, expression)).hasValueSatisfying(problem -> {
