@@ -6,16 +6,20 @@ import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.ThresholdSpec;
+import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,6 +30,13 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +59,20 @@ class ReporterFollowsLiveTest {
         Topics topics = TestTopics.create(kafka, "live");
         String runId = "live-run";
         ExecutorService executor = Executors.newSingleThreadExecutor();
+        List<String> hooks = new CopyOnWriteArrayList<>();
+        Server receiver = new Server(new InetSocketAddress("127.0.0.1", 0));
+        receiver.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                hooks.add(Content.Source.asString(request, StandardCharsets.UTF_8));
+                response.setStatus(200);
+                callback.succeeded();
+                return true;
+            }
+        });
+        receiver.start();
+        URI hook = URI.create("http://127.0.0.1:" + ((ServerConnector) receiver.getConnectors()[0]).getLocalPort()
+                + "/alerts");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestTopics.producer(kafka));
              KafkaConsumer<byte[], byte[]> control = new KafkaConsumer<>(kafka.consumerProperties())) {
             List<TopicPartition> controlPartitions = producer.partitionsFor(topics.control()).stream()
@@ -59,6 +84,7 @@ class ReporterFollowsLiveTest {
             // given: the reporter is already following when the run starts
             Future<ReporterResult> reporter = executor.submit(() -> new Reporter(
                     ReporterConfig.of(kafka.bootstrapServers(), runId, out).withTopics(topics)
+                            .withWebhooks(WebhookSettings.DEFAULT.withUrls(List.of(hook)))
                             .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60),
                                     Duration.ofMillis(200))).run());
             ThresholdSpec windowed = ThresholdSpec.newBuilder().setMetric("http_req_duration{endpoint:" + ENDPOINT
@@ -112,8 +138,13 @@ class ReporterFollowsLiveTest {
             assertThat(result.complete()).isTrue();
             assertThat(result.report().run().abortReason()).contains(ENDPOINT);
             assertThat(result.report().summary().totalRequests()).isEqualTo(total);
+            // the webhook got the firing alert while the run went on (delivery is settled before run() returns)
+            assertThat(hooks).isNotEmpty();
+            assertThat(hooks.get(0)).contains("\"status\":\"firing\"").contains(ENDPOINT)
+                    .contains("\"severity\":\"critical\"");
         } finally {
             executor.shutdownNow();
+            receiver.stop();
         }
     }
 
