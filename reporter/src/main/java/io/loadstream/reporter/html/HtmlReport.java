@@ -46,8 +46,9 @@ public final class HtmlReport {
             .card{background:#fff;border-radius:8px;padding:10px 14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
             .card .v{font-size:20px;font-weight:600}.card .k{color:#5b6475;font-size:12px}
             table{border-collapse:collapse;background:#fff;width:100%;box-shadow:0 1px 2px rgba(0,0,0,.08)}
-            th,td{padding:6px 10px;border-bottom:1px solid #e6e9ef;text-align:right;white-space:nowrap}
-            th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:240px}
+            th,td{padding:6px 8px;border-bottom:1px solid #e6e9ef;text-align:right;white-space:nowrap}
+            th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:200px}
+            .scroll{overflow-x:auto}
             td.text,th.text{text-align:left;white-space:normal}
             table.left th,table.left td{text-align:left;white-space:normal}
             th{background:#eef1f6;font-weight:600}
@@ -300,7 +301,8 @@ public final class HtmlReport {
             html.append("<p class=\"empty\">No endpoint totals arrived.</p>");
             return;
         }
-        html.append("<p class=\"empty\">Click a column to sort.</p><table class=\"sortable\" id=\"endpoints\">")
+        html.append("<p class=\"empty\">Click a column to sort.</p><div class=\"scroll\">")
+                .append("<table class=\"sortable\" id=\"endpoints\">")
                 .append("<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>error %</th><th>req/s</th>")
                 .append("<th>avg</th><th>min</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th>")
                 .append("<th>max</th><th>over ").append(report.summary().slowRequestMs())
@@ -326,7 +328,7 @@ public final class HtmlReport {
             cell(html, row.slowRequests(), String.format(Locale.ROOT, "%,d", row.slowRequests()), false);
             html.append("</tr>");
         }
-        html.append("</tbody></table>\n");
+        html.append("</tbody></table></div>\n");
     }
 
     private static void cell(StringBuilder html, double sortValue, String text, boolean bad) {
