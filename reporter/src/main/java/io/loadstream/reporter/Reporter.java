@@ -71,6 +71,7 @@ public final class Reporter {
     private static final long DEFAULT_RETENTION_MS = Duration.ofMinutes(15).toMillis();
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(30);
+    private static final Duration CATCH_UP = Duration.ofSeconds(10);
 
     private final ReporterConfig config;
     private final RunData data;
@@ -182,11 +183,34 @@ public final class Reporter {
             boolean windowsDone = totalsDone && data.windowsComplete();
             evaluate(producer, sinks, totalsDone);
             if (windowsDone) {
+                catchUp(consumer, producer);
+                evaluate(producer, sinks, true);
                 return true;
             }
             if (stop(now(), finished, totalsDone, startedWaiting, lastControl, allFinishedAt, totalsCompleteAt)) {
+                catchUp(consumer, producer);
                 evaluate(producer, sinks, true);
                 return totalsDone;
+            }
+        }
+    }
+
+    /**
+     * Reads what the topics already hold before the report is written: the partitions are read in turns, so
+     * records published before the last totals (system windows, say) may not have been polled yet. Bounded by
+     * {@link #CATCH_UP}.
+     */
+    private void catchUp(KafkaConsumer<String, byte[]> consumer, KafkaProducer<String, byte[]> producer) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
+        long deadline = System.nanoTime() + CATCH_UP.toNanos();
+        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), CATCH_UP) < e.getValue())) {
+            if (System.nanoTime() > deadline) {
+                warnings.add("Could not read the topics to their end within " + CATCH_UP.toSeconds() + " s; the "
+                        + "last system windows may be missing.");
+                return;
+            }
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(config.pollInterval())) {
+                handle(record, producer);
             }
         }
     }
