@@ -4,6 +4,7 @@ import io.loadstream.generator.plan.Plan;
 import io.loadstream.generator.plan.PlanException;
 import io.loadstream.generator.plan.PlanParser;
 import io.loadstream.generator.plan.ThresholdSyntax;
+import io.loadstream.reporter.threshold.ThresholdRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class PlanLoader {
 
     /** The loader for this process: its environment, and the reporter's threshold language. */
     static PlanLoader forProcess() {
-        return new PlanLoader(System.getenv(), ThresholdSyntax.ANY);
+        return new PlanLoader(System.getenv(), ThresholdRules::problem);
     }
 
     /**

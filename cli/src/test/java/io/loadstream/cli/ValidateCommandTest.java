@@ -71,6 +71,25 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aThresholdInAnotherSyntaxIsAPlanErrorAtItsExpression() throws Exception {
+        Path plan = Files.writeString(tmp.resolve("thresholds.yaml"), """
+                name: shop
+                target: http://127.0.0.1:8088
+                load: {executor: constant-vus, vus: 2, duration: 10s}
+                scenarios:
+                  - {name: browse, steps: [{method: GET, path: /items}]}
+                thresholds:
+                  http_req_duration: ["p(95)<500", "p95 < 500"]
+                  http_req_latency: ["avg<100"]
+                """);
+
+        assertThat(run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString()).contains(plan + ":7:36: Threshold 'http_req_duration: p95 < 500': ")
+                .contains(plan + ":8:22: Threshold 'http_req_latency: avg<100': ")
+                .contains("has 2 errors");
+    }
+
+    @Test
     void aMissingPlanFileIsAConfigurationError() {
         Path missing = tmp.resolve("missing.yaml");
 

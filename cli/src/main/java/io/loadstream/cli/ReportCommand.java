@@ -1,0 +1,167 @@
+package io.loadstream.cli;
+
+import io.loadstream.reporter.Reporter;
+import io.loadstream.reporter.ReporterConfig;
+import io.loadstream.reporter.ReporterException;
+import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.alert.WebhookSettings;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.Topics;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadstream report}: follows one run on Kafka until it is over, then writes performance_report.json,
+ * report.html and alerts.jsonl and prints a k6-like summary. Exits 0 when every threshold passed, 99 when one
+ * failed, 104 for bad options or an invalid threshold, 1 for anything else (e.g. no aggregator totals).
+ */
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Follow a run live: evaluate its thresholds as windows close, send alerts (topic, alerts.jsonl, "
+                    + "console, webhooks), abort it when an abort_on_fail threshold fails, and write the reports "
+                    + "once every generator has finished and the aggregator's final totals are in.",
+            "Exit codes: 0 passed, 99 a threshold failed, 104 invalid option or threshold, 1 any other failure."
+        })
+final class ReportCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
+            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
+    String bootstrap;
+
+    @Option(names = "--run-id", required = true, paramLabel = "ID",
+            description = "The run to follow ([A-Za-z0-9][A-Za-z0-9._-]{0,99}).")
+    String runId;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "Folder for performance_report.json, report.html and alerts.jsonl (created if missing).")
+    Path out;
+
+    @Option(names = "--webhook", paramLabel = "URL",
+            description = "POST every alert state change here, Alertmanager webhook format v4. Repeatable.")
+    List<String> webhooks = new ArrayList<>();
+
+    @Option(names = "--webhook-secret-env", paramLabel = "NAME",
+            description = "Environment variable holding the secret that signs webhook bodies "
+                    + "(header X-Loadstream-Signature: sha256=<hex of HMAC-SHA256>).")
+    String webhookSecretEnv;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
+            description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
+    long startTimeoutSeconds;
+
+    @Option(names = "--finish-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "After every generator finished, wait this long at most for the aggregator's final totals "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long finishTimeoutSeconds;
+
+    @Option(names = "--silence-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Give the run up as dead after this long without a heartbeat (default: ${DEFAULT-VALUE}).")
+    long silenceTimeoutSeconds;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Extra Kafka client property (e.g. security settings). Repeatable.")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
+    /** Reads environment variables; tests replace it. */
+    Function<String, String> environment = System::getenv;
+
+    @Override
+    public Integer call() {
+        ReporterConfig config = config();
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter stderr = spec.commandLine().getErr();
+        stdout.println("Following run " + runId + " on " + bootstrap + " ...");
+        stdout.flush();
+        ReporterConfig withConsole = config.withConsole(line -> {
+            PrintWriter target = line.startsWith("Gave up") ? stderr : stdout;
+            target.println("  " + line);
+            target.flush();
+        });
+        ReporterResult result;
+        try {
+            result = new Reporter(withConsole).run();
+        } catch (ReporterException e) {
+            throw new UserFacingException(e.getMessage(), e.exitCode(), e);
+        }
+        stdout.print(result.consoleSummary());
+        stdout.flush();
+        return result.exitCode();
+    }
+
+    private ReporterConfig config() {
+        try {
+            EventKeys.validateRunId(runId);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--run-id: " + e.getMessage());
+        }
+        Topics topics;
+        try {
+            topics = Topics.withPrefix(topicPrefix);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--topic-prefix: " + e.getMessage());
+        }
+        for (long seconds : List.of(startTimeoutSeconds, finishTimeoutSeconds, silenceTimeoutSeconds)) {
+            if (seconds <= 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "Timeouts must be a positive number of seconds, not " + seconds);
+            }
+        }
+        List<URI> urls = new ArrayList<>();
+        for (String webhook : webhooks) {
+            urls.add(webhookUrl(webhook));
+        }
+        byte[] secret = new byte[0];
+        if (webhookSecretEnv != null) {
+            String value = environment.apply(webhookSecretEnv);
+            if (value == null || value.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-secret-env: the environment "
+                        + "variable " + webhookSecretEnv + " is not set or empty");
+            }
+            secret = value.getBytes(StandardCharsets.UTF_8);
+        }
+        return ReporterConfig.of(bootstrap, runId, out)
+                .withTopics(topics)
+                .withWebhooks(WebhookSettings.DEFAULT.withUrls(urls).withSecret(secret))
+                .withKafkaProperties(kafkaProperties)
+                .withTimeouts(Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(finishTimeoutSeconds),
+                        Duration.ofSeconds(silenceTimeoutSeconds), ReporterConfig.of(bootstrap, runId, out).settle());
+    }
+
+    private URI webhookUrl(String text) {
+        try {
+            URI url = new URI(text);
+            String scheme = url.getScheme();
+            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--webhook '" + text + "' is not a URL: "
+                    + e.getReason());
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--webhook '" + text
+                + "' must be an http or https URL with a host");
+    }
+}

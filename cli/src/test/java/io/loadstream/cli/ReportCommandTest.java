@@ -1,0 +1,173 @@
+package io.loadstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loadstream.events.ControlType;
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.EndpointWindow;
+import io.loadstream.events.LatencyStats;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.ThresholdSpec;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.TopicSetup;
+import io.loadstream.schemas.Topics;
+import io.loadstream.testkit.KafkaExtension;
+import io.loadstream.testkit.TestKafka;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code loadstream report} in-process: options, exit codes, and a short run through a real broker. */
+@ExtendWith(KafkaExtension.class)
+class ReportCommandTest {
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(Map<String, String> env, String... args) {
+        CommandLine commandLine = LoadstreamCommand.commandLine();
+        CommandLine report = commandLine.getSubcommands().get("report");
+        ((ReportCommand) report.getCommand()).environment = env::get;
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @Test
+    void helpNamesEveryOption() {
+        assertThat(run(Map.of(), "report", "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("--bootstrap").contains("--run-id").contains("--out")
+                .contains("--webhook").contains("--webhook-secret-env").contains("99 a threshold failed");
+    }
+
+    @Test
+    void badOptionsAreConfigurationErrorsWithOneSentence(@TempDir Path dir) {
+        assertThat(run(Map.of(), "report", "--bootstrap", "127.0.0.1:1", "--run-id", "a|b", "--out",
+                dir.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString()).contains("--run-id").contains("has the character '|'").doesNotContain("\tat ");
+
+        assertThat(run(Map.of(), "report", "--bootstrap", "127.0.0.1:1", "--run-id", "r1", "--out",
+                dir.toString(), "--webhook", "ftp://example/x")).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString()).contains("must be an http or https URL");
+
+        assertThat(run(Map.of(), "report", "--bootstrap", "127.0.0.1:1", "--run-id", "r1", "--out",
+                dir.toString(), "--webhook-secret-env", "NO_SUCH_SECRET")).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString()).contains("NO_SUCH_SECRET is not set");
+
+        assertThat(run(Map.of(), "report", "--run-id", "r1", "--out", dir.toString()))
+                .isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString()).contains("Missing required option: '--bootstrap=SERVERS'");
+    }
+
+    @Test
+    void aRunThatNeverStartsFailsAfterTheStartTimeout(TestKafka kafka, @TempDir Path dir) {
+        String prefix = "rc-" + UUID.randomUUID().toString().substring(0, 8);
+
+        int code = run(Map.of(), "report", "--bootstrap", kafka.bootstrapServers(), "--run-id", "never",
+                "--out", dir.toString(), "--topic-prefix", prefix, "--start-timeout", "2");
+
+        assertThat(code).isEqualTo(ExitCodes.FAILURE);
+        assertThat(err.toString()).contains("No STARTED record of run never arrived").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aFailedThresholdExitsWith99AndPrintsTheSummaryAndPaths(TestKafka kafka, @TempDir Path dir) throws Exception {
+        // given: a finished one-generator run with one endpoint, 10% errors, and a threshold rate<0.05
+        Topics topics = Topics.withPrefix("rc-" + UUID.randomUUID().toString().substring(0, 8));
+        Properties admin = new Properties();
+        admin.put("bootstrap.servers", kafka.bootstrapServers());
+        TopicSetup.DEFAULT.ensure(admin, topics);
+        awaitLeaders(kafka, topics);
+        String runId = "cli-run";
+        long t0 = 1_764_000_000_000L;
+        LatencyStats stats = stats(100, 10);
+        Properties config = kafka.producerProperties();
+        config.put("key.serializer", StringSerializer.class.getName());
+        config.put("max.in.flight.requests.per.connection", 1);
+        config.put("request.timeout.ms", 10_000);
+        config.put("delivery.timeout.ms", 30_000);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
+            RunControl started = control(runId, ControlType.STARTED, t0);
+            RunControl finished = control(runId, ControlType.FINISHED, t0 + 10_000);
+            for (RunControl control : List.of(started, finished)) {
+                for (PartitionInfo p : producer.partitionsFor(topics.control())) {
+                    producer.send(new ProducerRecord<>(topics.control(), p.partition(), control.getTimestampMs(),
+                            runId, EventSerdes.runControl().serialize(topics.control(), control)));
+                }
+            }
+            for (String endpoint : List.of("GET /x", "*")) {
+                EndpointWindow window = EndpointWindow.newBuilder().setRunId(runId).setEndpoint(endpoint)
+                        .setWindowStartMs(t0).setWindowEndMs(t0 + 10_000).setStats(stats).setThroughputRps(10).build();
+                producer.send(new ProducerRecord<>(topics.windows(), EventKeys.windowKey(runId, endpoint, t0),
+                        EventSerdes.endpointWindow().serialize(topics.windows(), window)));
+                EndpointTotals totals = EndpointTotals.newBuilder().setRunId(runId).setEndpoint(endpoint)
+                        .setFirstEventMs(t0).setLastEventMs(t0 + 9_999).setComplete(true).setStats(stats).build();
+                producer.send(new ProducerRecord<>(topics.totals(), EventKeys.requestKey(runId, endpoint),
+                        EventSerdes.endpointTotals().serialize(topics.totals(), totals)));
+            }
+            producer.flush();
+        }
+
+        // when
+        int code = run(Map.of(), "report", "--bootstrap", kafka.bootstrapServers(), "--run-id", runId,
+                "--out", dir.toString(), "--topic-prefix", topics.control().replace(".control", ""));
+
+        // then
+        assertThat(code).isEqualTo(ExitCodes.THRESHOLD_FAILED);
+        assertThat(out.toString()).contains("✗ 'rate<0.05'").contains("GET /x")
+                .contains(dir.resolve("performance_report.json").toString());
+        assertThat(dir.resolve("report.html")).exists();
+        assertThat(Files.readString(dir.resolve("performance_report.json"))).contains("\"total_requests\" : 100");
+    }
+
+    /** Waits until every partition has a leader: the first records must not race the election. */
+    private static void awaitLeaders(TestKafka kafka, Topics topics) throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
+            while (!admin.describeTopics(topics.all()).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
+                assertThat(System.nanoTime()).as("partitions have leaders within 30 s").isLessThan(deadline);
+                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
+            }
+        }
+    }
+
+    private static RunControl control(String runId, ControlType type, long at) {
+        return RunControl.newBuilder().setRunId(runId).setType(type).setTimestampMs(at).setSource("gen-0")
+                .setPlanName("cli").setThresholds(List.of(ThresholdSpec.newBuilder().setMetric("http_req_failed")
+                        .setExpression("rate<0.05").build()))
+                .setAttributes(Map.of()).build();
+    }
+
+    private static LatencyStats stats(int count, int errors) {
+        Histogram histogram = new Histogram(3);
+        for (int i = 1; i <= count; i++) {
+            histogram.recordValue(i * 1000L);
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        buffer.flip();
+        buffer.limit(length);
+        return LatencyStats.newBuilder().setCount(count).setErrorCount(errors)
+                .setErrorsByClass(Map.of("STATUS", (long) errors))
+                .setStatusCounts(Map.of("200", (long) (count - errors), "500", (long) errors))
+                .setBytesSent(0).setBytesReceived(0).setMinUs(1000).setMaxUs(count * 1000L)
+                .setMeanUs((count + 1) * 500.0).setHistogram(buffer).build();
+    }
+}

@@ -1,0 +1,96 @@
+package io.loadstream.reporter.alert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loadstream.events.Alert;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * {@code alerts.jsonl}: one JSON object per alert state change, one per line, flushed as it comes so that a
+ * crashed run still leaves its alerts behind. Not thread-safe.
+ */
+public final class AlertsFile implements AlertSink {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path path;
+    private final BufferedWriter writer;
+
+    /**
+     * Creates (or empties) the file.
+     *
+     * @param path the file, e.g. {@code out/alerts.jsonl}
+     * @throws UncheckedIOException when it cannot be written
+     */
+    public AlertsFile(Path path) {
+        this.path = path;
+        try {
+            this.writer = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The file. */
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public void accept(Alert alert) {
+        try {
+            writer.write(JSON.writeValueAsString(toJson(alert)));
+            writer.newLine();
+            writer.flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree always serializes", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One alert as a JSON object, as written to the file and the report.
+     *
+     * @param alert the alert
+     * @return its fields, times as ISO-8601 and epoch milliseconds
+     */
+    public static ObjectNode toJson(Alert alert) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("run_id", alert.getRunId());
+        node.put("fingerprint", alert.getFingerprint());
+        node.put("status", alert.getStatus().name().toLowerCase(java.util.Locale.ROOT));
+        node.put("rule", alert.getRule());
+        node.put("metric", alert.getMetric());
+        node.put("expression", alert.getExpression());
+        node.put("scope", alert.getScope());
+        node.put("observed", alert.getObserved());
+        node.put("starts_at", Instant.ofEpochMilli(alert.getStartsAtMs()).toString());
+        if (alert.getEndsAtMs() != 0) {
+            node.put("ends_at", Instant.ofEpochMilli(alert.getEndsAtMs()).toString());
+        }
+        node.put("window_ms", alert.getWindowMs());
+        node.put("for_ms", alert.getForMs());
+        node.put("abort_on_fail", alert.getAbortOnFail());
+        node.put("summary", alert.getSummary());
+        ObjectNode labels = node.putObject("labels");
+        alert.getLabels().forEach(labels::put);
+        return node;
+    }
+
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot close " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,404 @@
+package io.loadstream.reporter.html;
+
+import io.loadstream.events.Alert;
+import io.loadstream.reporter.alert.Alerts;
+import io.loadstream.reporter.report.RunReport;
+import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.threshold.ThresholdOutcome;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * {@code report.html}: one self-contained file, readable behind a firewall. Styles and the small table-sorting
+ * script are inline; the charts are inline SVG drawn here. It refers to nothing outside itself, and every string
+ * that comes from a plan or a run (endpoint, plan, host names) is escaped.
+ */
+public final class HtmlReport {
+
+    /** The file name in the output folder. */
+    public static final String FILE_NAME = "report.html";
+
+    /** Endpoints with their own line in the latency chart: the busiest ones. */
+    private static final int CHART_ENDPOINTS = 8;
+
+    private static final String STYLE = """
+            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;\
+            background:#f4f6f9}
+            header{background:#1d2330;color:#fff;padding:18px 32px}
+            header h1{margin:0;font-size:22px}
+            header .meta{color:#c5cbd6;margin-top:4px}
+            main{padding:16px 32px 48px;max-width:1340px}
+            h2{font-size:17px;margin:28px 0 10px}
+            .badge{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;margin-left:10px;\
+            font-size:13px;vertical-align:middle}
+            .pass{background:#d9f2e1;color:#11602c}.fail{background:#fbdada;color:#8c1515}\
+            .warn{background:#fff1cc;color:#7a5300}
+            .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:10px}
+            .card{background:#fff;border-radius:8px;padding:10px 14px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+            .card .v{font-size:20px;font-weight:600}.card .k{color:#5b6475;font-size:12px}
+            table{border-collapse:collapse;background:#fff;width:100%;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+            th,td{padding:6px 8px;border-bottom:1px solid #e6e9ef;text-align:right;white-space:nowrap}
+            th:first-child,td:first-child{text-align:left;white-space:normal;overflow-wrap:anywhere;min-width:200px}
+            .scroll{overflow-x:auto}
+            td.text,th.text{text-align:left;white-space:normal}
+            table.left th,table.left td{text-align:left;white-space:normal}
+            th{background:#eef1f6;font-weight:600}
+            table.sortable th{cursor:pointer;user-select:none}
+            table.sortable th[data-dir=asc]::after{content:" \\25B2"}
+            table.sortable th[data-dir=desc]::after{content:" \\25BC"}
+            .ok{color:#11602c;font-weight:600}.bad{color:#b01c1c;font-weight:600}
+            .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(560px,1fr));gap:14px}
+            figure.chart{background:#fff;margin:0;padding:10px 12px;border-radius:8px;\
+            box-shadow:0 1px 2px rgba(0,0,0,.08)}
+            figure.chart figcaption{font-weight:600;margin-bottom:4px}
+            figure.chart svg{width:100%;height:auto}
+            .grid{stroke:#e6e9ef}.frame{stroke:#8a93a3}.axis{font-size:11px;fill:#5b6475}
+            .legend{font-size:12px;color:#3b4252}.legend span{margin-right:14px;display:inline-block}
+            .legend i{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}
+            ul.findings li{margin-bottom:6px}
+            .empty{color:#5b6475}
+            .warnings{background:#fff1cc;border-radius:8px;padding:8px 14px}
+            """;
+
+    private static final String SCRIPT = """
+            document.querySelectorAll("table.sortable").forEach(function (table) {
+              table.querySelectorAll("th").forEach(function (th, column) {
+                th.addEventListener("click", function () {
+                  var body = table.tBodies[0];
+                  var rows = Array.prototype.slice.call(body.rows);
+                  var ascending = th.getAttribute("data-dir") !== "asc";
+                  table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("data-dir"); });
+                  th.setAttribute("data-dir", ascending ? "asc" : "desc");
+                  rows.sort(function (a, b) {
+                    var x = a.cells[column].getAttribute("data-v"), y = b.cells[column].getAttribute("data-v");
+                    var nx = parseFloat(x), ny = parseFloat(y);
+                    var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+                    return ascending ? c : -c;
+                  });
+                  rows.forEach(function (r) { body.appendChild(r); });
+                });
+              });
+            });
+            """;
+
+    private HtmlReport() {
+    }
+
+    /**
+     * Writes the report.
+     *
+     * @param report the report
+     * @param path   the file
+     * @throws IOException when it cannot be written
+     */
+    public static void write(RunReport report, Path path) throws IOException {
+        Files.writeString(path, render(report));
+    }
+
+    /**
+     * Renders the report.
+     *
+     * @param report the report
+     * @return a complete HTML document
+     */
+    public static String render(RunReport report) {
+        RunReport.RunInfo run = report.run();
+        RunReport.Summary s = report.summary();
+        StringBuilder html = new StringBuilder(64 * 1024);
+        String title = (run.plan().isEmpty() ? "Run" : run.plan()) + " \u2014 " + run.id();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+                .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+                .append("<title>").append(Html.escape("loadstream: " + title)).append("</title><style>")
+                .append(STYLE).append("</style></head><body>\n");
+        boolean passed = report.thresholdsPassed();
+        html.append("<header><h1>").append(Html.escape(title));
+        if (run.abortReason() != null) {
+            html.append("<span class=\"badge fail\">ABORTED</span>");
+        }
+        html.append(passed ? "<span class=\"badge pass\">THRESHOLDS PASSED</span>"
+                : "<span class=\"badge fail\">THRESHOLDS FAILED</span>");
+        if (!run.complete()) {
+            html.append("<span class=\"badge warn\">INCOMPLETE DATA</span>");
+        }
+        html.append("</h1><div class=\"meta\">").append(Html.escape(time(run.startedAtMs()))).append(" \u2192 ")
+                .append(Html.escape(time(run.endedAtMs()))).append(" \u00b7 ")
+                .append(String.format(Locale.ROOT, "%.1f s", run.durationS())).append(" \u00b7 ")
+                .append(run.generators()).append(run.generators() == 1 ? " generator" : " generators");
+        if (run.abortReason() != null) {
+            html.append(" \u00b7 aborted: ").append(Html.escape(run.abortReason()));
+        }
+        html.append("</div></header><main>\n");
+
+        if (!run.warnings().isEmpty()) {
+            html.append("<div class=\"warnings\"><ul>");
+            run.warnings().forEach(w -> html.append("<li>").append(Html.escape(w)).append("</li>"));
+            html.append("</ul></div>");
+        }
+
+        html.append("<h2>Summary</h2><div class=\"cards\">");
+        card(html, "requests", String.format(Locale.ROOT, "%,d", s.totalRequests()));
+        card(html, "errors", String.format(Locale.ROOT, "%,d (%.2f%%)", s.totalErrors(), s.errorRate() * 100));
+        card(html, "throughput", String.format(Locale.ROOT, "%.1f req/s", s.throughputRps()));
+        card(html, "avg", ms(s.avgMs()));
+        card(html, "p50", ms(s.p50Ms()));
+        card(html, "p95", ms(s.p95Ms()));
+        card(html, "p99", ms(s.p99Ms()));
+        card(html, "max", ms(s.maxMs()));
+        if (!Double.isNaN(s.peakCpuPercent())) {
+            card(html, s.cpuSource() + " CPU avg / peak", String.format(Locale.ROOT, "%.0f%% / %.0f%%",
+                    s.avgCpuPercent(), s.peakCpuPercent()));
+        }
+        if (!Double.isNaN(s.peakMemoryMb())) {
+            card(html, s.cpuSource() + " peak memory", String.format(Locale.ROOT, "%,.0f MiB", s.peakMemoryMb()));
+        }
+        card(html, "slow endpoints", Integer.toString(s.slowEndpointCount()));
+        html.append("</div>\n");
+
+        thresholds(html, report.thresholds());
+        charts(html, report);
+        endpoints(html, report);
+        findings(html, report);
+        alerts(html, report.alerts());
+
+        html.append("</main><script>").append(SCRIPT).append("</script></body></html>\n");
+        return html.toString();
+    }
+
+    private static void thresholds(StringBuilder html, List<ThresholdOutcome> thresholds) {
+        html.append("<h2>Thresholds</h2>");
+        if (thresholds.isEmpty()) {
+            html.append("<p class=\"empty\">The plan has no thresholds.</p>");
+            return;
+        }
+        html.append("<table class=\"left\"><thead><tr><th>metric</th><th>expression</th><th>scope</th>")
+                .append("<th>window / for</th><th>observed</th><th>result</th></tr></thead><tbody>");
+        for (ThresholdOutcome t : thresholds) {
+            String windowFor = t.rule().windowed() ? Alerts.number(t.rule().window().toMillis() / 1000.0) + " s / "
+                    + Alerts.number(t.rule().forDuration().toMillis() / 1000.0) + " s" : "whole run";
+            html.append("<tr><td>").append(Html.escape(t.rule().metricKey())).append("</td><td>")
+                    .append(Html.escape(t.rule().expression())).append("</td><td>")
+                    .append(Html.escape(t.rule().scope().text())).append("</td><td>").append(windowFor)
+                    .append(t.rule().abortOnFail() ? ", aborts" : "").append("</td><td>")
+                    .append(Html.escape(observed(t))).append("</td><td class=\"")
+                    .append(t.passed() ? "ok\">\u2713 passed" : "bad\">\u2717 failed").append("</td></tr>");
+        }
+        html.append("</tbody></table>\n");
+    }
+
+    /** The observed value in the metric's unit: ms for durations, percent for rates, per second for http_reqs. */
+    private static String observed(ThresholdOutcome t) {
+        double value = t.observed();
+        if (Double.isNaN(value)) {
+            return "no data";
+        }
+        return switch (t.rule().metric()) {
+            case HTTP_REQ_DURATION -> ms(value);
+            case HTTP_REQ_FAILED, CHECKS -> String.format(Locale.ROOT, "%.2f%%", value * 100);
+            case HTTP_REQS -> t.rule().aggregation().kind()
+                    == io.loadstream.reporter.threshold.Aggregation.Kind.COUNT
+                    ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f/s", value);
+        };
+    }
+
+    private static void charts(StringBuilder html, RunReport report) {
+        long start = report.run().startedAtMs() > 0 ? report.run().startedAtMs()
+                : report.timeline().stream().mapToLong(TimelinePoint::windowStartMs).min().orElse(0);
+        List<TimelinePoint> all = report.timeline().stream().filter(p -> p.endpoint().equals("*"))
+                .collect(Collectors.toList());
+        html.append("<h2>Over time</h2><div class=\"charts\">");
+
+        List<SvgChart.Series> load = new ArrayList<>();
+        load.add(series("throughput (req/s)", 0, all, start, TimelinePoint::rps, false, false));
+        List<RunReport.VuPoint> vus = report.vus().stream().filter(v -> v.vus() >= 0).collect(Collectors.toList());
+        double[] vx = new double[vus.size()];
+        double[] vy = new double[vus.size()];
+        for (int i = 0; i < vus.size(); i++) {
+            vx[i] = (vus.get(i).windowStartMs() - start) / 1000.0;
+            vy[i] = vus.get(i).vus();
+        }
+        load.add(new SvgChart.Series("active VUs", SvgChart.PALETTE[1], vx, vy, true, true));
+        html.append(SvgChart.render("Throughput and active VUs", "req/s", "VUs", load));
+
+        List<SvgChart.Series> latency = new ArrayList<>();
+        latency.add(series("all p50", 0, all, start, TimelinePoint::p50Ms, false, true));
+        latency.add(series("all p95", 3, all, start, TimelinePoint::p95Ms, false, false));
+        latency.add(series("all p99", 4, all, start, TimelinePoint::p99Ms, false, true));
+        html.append(SvgChart.render("Latency percentiles, all endpoints", "ms", "", latency));
+
+        List<String> busiest = report.endpoints().stream()
+                .sorted(Comparator.comparingLong(RunReport.EndpointRow::requests).reversed())
+                .limit(CHART_ENDPOINTS).map(RunReport.EndpointRow::endpoint).collect(Collectors.toList());
+        List<SvgChart.Series> perEndpoint = new ArrayList<>();
+        for (int i = 0; i < busiest.size(); i++) {
+            String endpoint = busiest.get(i);
+            List<TimelinePoint> points = report.timeline().stream().filter(p -> p.endpoint().equals(endpoint))
+                    .collect(Collectors.toList());
+            perEndpoint.add(series(endpoint, i, points, start, TimelinePoint::p95Ms, false, false));
+        }
+        html.append(SvgChart.render("p95 per endpoint (the " + busiest.size() + " busiest)", "ms", "",
+                perEndpoint));
+
+        List<SvgChart.Series> errors = new ArrayList<>();
+        errors.add(series("error rate (%)", 3, all, start, p -> p.errorRate() * 100, false, false));
+        html.append(SvgChart.render("Error rate", "%", "", errors));
+
+        Map<String, List<RunReport.SystemPoint>> byHost = new LinkedHashMap<>();
+        report.system().forEach(p -> byHost.computeIfAbsent(p.host() + " (" + p.role().toLowerCase(Locale.ROOT)
+                + ")", h -> new ArrayList<>()).add(p));
+        List<SvgChart.Series> cpu = new ArrayList<>();
+        List<SvgChart.Series> memory = new ArrayList<>();
+        int color = 0;
+        for (Map.Entry<String, List<RunReport.SystemPoint>> host : byHost.entrySet()) {
+            List<RunReport.SystemPoint> points = host.getValue().stream().filter(p -> p.cpuMean() >= 0)
+                    .collect(Collectors.toList());
+            cpu.add(systemSeries(host.getKey() + " cpu", color, points, start, RunReport.SystemPoint::cpuMean));
+            List<RunReport.SystemPoint> mem = host.getValue().stream().filter(p -> p.memoryUsedMb() >= 0)
+                    .collect(Collectors.toList());
+            memory.add(systemSeries(host.getKey() + " memory", color, mem, start,
+                    RunReport.SystemPoint::memoryUsedMb));
+            color++;
+        }
+        html.append(SvgChart.render("CPU per host (mean per window)", "%", "", cpu));
+        html.append(SvgChart.render("Memory in use per host", "MiB", "", memory));
+        html.append("</div>\n");
+    }
+
+    private static SvgChart.Series series(String name, int color, List<TimelinePoint> points, long start,
+                                          java.util.function.ToDoubleFunction<TimelinePoint> value, boolean right,
+                                          boolean dashed) {
+        double[] xs = new double[points.size()];
+        double[] ys = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            xs[i] = Math.max(0, (points.get(i).windowStartMs() - start) / 1000.0);
+            ys[i] = value.applyAsDouble(points.get(i));
+        }
+        return new SvgChart.Series(name, SvgChart.PALETTE[color % SvgChart.PALETTE.length], xs, ys, right, dashed);
+    }
+
+    private static SvgChart.Series systemSeries(String name, int color, List<RunReport.SystemPoint> points, long start,
+                                                java.util.function.ToDoubleFunction<RunReport.SystemPoint> value) {
+        double[] xs = new double[points.size()];
+        double[] ys = new double[points.size()];
+        for (int i = 0; i < points.size(); i++) {
+            xs[i] = Math.max(0, (points.get(i).windowStartMs() - start) / 1000.0);
+            ys[i] = value.applyAsDouble(points.get(i));
+        }
+        return new SvgChart.Series(name, SvgChart.PALETTE[color % SvgChart.PALETTE.length], xs, ys, false, false);
+    }
+
+    private static void endpoints(StringBuilder html, RunReport report) {
+        html.append("<h2>Endpoints</h2>");
+        if (report.endpoints().isEmpty()) {
+            html.append("<p class=\"empty\">No endpoint totals arrived.</p>");
+            return;
+        }
+        html.append("<p class=\"empty\">Click a column to sort.</p><div class=\"scroll\">")
+                .append("<table class=\"sortable\" id=\"endpoints\">")
+                .append("<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>error %</th><th>req/s</th>")
+                .append("<th>avg</th><th>min</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th>")
+                .append("<th>max</th><th>over ").append(report.summary().slowRequestMs())
+                .append(" ms</th></tr></thead><tbody>");
+        long slowBound = report.summary().slowEndpointP95Ms();
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            html.append("<tr>");
+            html.append("<td data-v=\"").append(Html.escape(row.endpoint())).append("\">")
+                    .append(Html.escape(row.endpoint())).append("</td>");
+            cell(html, row.requests(), String.format(Locale.ROOT, "%,d", row.requests()), false);
+            cell(html, row.errors(), String.format(Locale.ROOT, "%,d", row.errors()), row.errors() > 0);
+            cell(html, row.errorRate(), String.format(Locale.ROOT, "%.2f%%", row.errorRate() * 100),
+                    row.errorRate() >= 0.01);
+            cell(html, row.rps(), String.format(Locale.ROOT, "%.2f", row.rps()), false);
+            cell(html, row.avgMs(), ms(row.avgMs()), false);
+            cell(html, row.minMs(), ms(row.minMs()), false);
+            cell(html, row.p50Ms(), ms(row.p50Ms()), false);
+            cell(html, row.p90Ms(), ms(row.p90Ms()), false);
+            cell(html, row.p95Ms(), ms(row.p95Ms()), row.p95Ms() > slowBound);
+            cell(html, row.p99Ms(), ms(row.p99Ms()), false);
+            cell(html, row.p999Ms(), ms(row.p999Ms()), false);
+            cell(html, row.maxMs(), ms(row.maxMs()), false);
+            cell(html, row.slowRequests(), String.format(Locale.ROOT, "%,d", row.slowRequests()), false);
+            html.append("</tr>");
+        }
+        html.append("</tbody></table></div>\n");
+    }
+
+    private static void cell(StringBuilder html, double sortValue, String text, boolean bad) {
+        html.append("<td data-v=\"").append(String.format(Locale.ROOT, "%.6f", sortValue)).append('"')
+                .append(bad ? " class=\"bad\"" : "").append('>').append(Html.escape(text)).append("</td>");
+    }
+
+    private static void findings(StringBuilder html, RunReport report) {
+        html.append("<h2>Findings and recommendations</h2><ul class=\"findings\">");
+        for (String recommendation : report.summary().recommendations()) {
+            html.append("<li>").append(Html.escape(recommendation)).append("</li>");
+        }
+        html.append("</ul>");
+        if (!report.errorEndpoints().isEmpty()) {
+            html.append("<h2>Endpoints with errors</h2><table class=\"sortable\"><thead><tr><th>endpoint</th>")
+                    .append("<th>errors</th><th>error %</th><th class=\"text\">by class</th>")
+                    .append("<th class=\"text\">status codes</th></tr></thead>")
+                    .append("<tbody>");
+            for (RunReport.ErrorEndpoint e : report.errorEndpoints()) {
+                html.append("<tr><td data-v=\"").append(Html.escape(e.endpoint())).append("\">")
+                        .append(Html.escape(e.endpoint())).append("</td>");
+                cell(html, e.errors(), String.format(Locale.ROOT, "%,d", e.errors()), false);
+                cell(html, e.errorRate(), String.format(Locale.ROOT, "%.2f%%", e.errorRate() * 100), false);
+                html.append("<td class=\"text\" data-v=\"\">").append(Html.escape(counts(e.errorsByClass())))
+                        .append("</td><td class=\"text\" data-v=\"\">").append(Html.escape(counts(e.statusCounts())))
+                        .append("</td></tr>");
+            }
+            html.append("</tbody></table>\n");
+        }
+    }
+
+    private static void alerts(StringBuilder html, List<Alert> alerts) {
+        html.append("<h2>Alerts</h2>");
+        if (alerts.isEmpty()) {
+            html.append("<p class=\"empty\">No alert fired.</p>");
+            return;
+        }
+        html.append("<table class=\"left\"><thead><tr><th>rule</th><th>status</th><th>since</th><th>until</th>")
+                .append("<th>observed</th><th>summary</th></tr></thead><tbody>");
+        for (Alert alert : alerts) {
+            boolean firing = alert.getStatus().name().equals("FIRING");
+            html.append("<tr><td>").append(Html.escape(alert.getRule())).append("</td><td class=\"")
+                    .append(firing ? "bad\">firing" : "ok\">resolved").append("</td><td>")
+                    .append(Html.escape(time(alert.getStartsAtMs()))).append("</td><td>")
+                    .append(Html.escape(alert.getEndsAtMs() == 0 ? "" : time(alert.getEndsAtMs())))
+                    .append("</td><td>")
+                    .append(Html.escape(Alerts.number(alert.getObserved()))).append("</td><td class=\"text\">")
+                    .append(Html.escape(alert.getSummary())).append("</td></tr>");
+        }
+        html.append("</tbody></table>\n");
+    }
+
+    private static void card(StringBuilder html, String key, String value) {
+        html.append("<div class=\"card\"><div class=\"v\">").append(Html.escape(value))
+                .append("</div><div class=\"k\">").append(Html.escape(key)).append("</div></div>");
+    }
+
+    private static String counts(Map<String, Long> counts) {
+        return counts.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String ms(double value) {
+        if (value >= 1000) {
+            return String.format(Locale.ROOT, "%.2f s", value / 1000);
+        }
+        return String.format(Locale.ROOT, "%.1f ms", value);
+    }
+
+    private static String time(long epochMs) {
+        return epochMs <= 0 ? "?" : Instant.ofEpochMilli(epochMs).toString().replace('T', ' ').replace("Z", " UTC");
+    }
+}

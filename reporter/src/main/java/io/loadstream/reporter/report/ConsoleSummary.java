@@ -1,0 +1,149 @@
+package io.loadstream.reporter.report;
+
+import io.loadstream.events.Alert;
+import io.loadstream.reporter.alert.Alerts;
+import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.reporter.threshold.ThresholdRule;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The end-of-run summary on the console, shaped like k6's: thresholds with ✓/✗, per-endpoint lines, paths. */
+public final class ConsoleSummary {
+
+    private static final int NAME_WIDTH = 40;
+
+    private ConsoleSummary() {
+    }
+
+    /**
+     * Renders the summary.
+     *
+     * @param report the report
+     * @param files  the files written, shown at the end; may be empty
+     * @return the text, lines ending with {@code \n}
+     */
+    public static String render(RunReport report, List<Path> files) {
+        StringBuilder out = new StringBuilder();
+        RunReport.RunInfo run = report.run();
+        out.append('\n').append("  run ").append(run.id());
+        if (!run.plan().isEmpty()) {
+            out.append(" (plan ").append(run.plan()).append(')');
+        }
+        out.append(": ").append(run.generators()).append(run.generators() == 1 ? " generator, " : " generators, ")
+                .append(String.format(Locale.ROOT, "%.1f s", run.durationS()));
+        if (run.abortReason() != null) {
+            out.append(", aborted: ").append(run.abortReason());
+        }
+        if (!run.complete()) {
+            out.append(", INCOMPLETE");
+        }
+        out.append('\n');
+        for (String warning : run.warnings()) {
+            out.append("  ! ").append(warning).append('\n');
+        }
+
+        if (!report.thresholds().isEmpty()) {
+            out.append("\n  THRESHOLDS\n");
+            Map<String, StringBuilder> byMetric = new LinkedHashMap<>();
+            for (ThresholdOutcome t : report.thresholds()) {
+                ThresholdRule rule = t.rule();
+                StringBuilder lines = byMetric.computeIfAbsent(rule.metricKey(), k -> new StringBuilder());
+                lines.append("    ").append(t.passed() ? "✓" : "✗").append(" '").append(rule.expression())
+                        .append("' ").append(rule.aggregation().text()).append('=').append(value(rule, t.observed()));
+                if (rule.windowed()) {
+                    lines.append("  (window ").append(Alerts.number(rule.window().toMillis() / 1000.0))
+                            .append(" s, for ").append(Alerts.number(rule.forDuration().toMillis() / 1000.0))
+                            .append(" s").append(t.passed() ? ", never fired" : ", fired").append(')');
+                }
+                lines.append('\n');
+            }
+            byMetric.forEach((metric, lines) -> out.append("\n    ").append(metric).append('\n').append(lines));
+        }
+
+        RunReport.Summary s = report.summary();
+        out.append("\n  TOTAL\n");
+        out.append(dotted("http_req_duration")).append(String.format(Locale.ROOT,
+                "avg=%s min=%s med=%s max=%s p(95)=%s p(99)=%s%n", ms(s.avgMs()),
+                ms(report.endpoints().stream().mapToDouble(RunReport.EndpointRow::minMs).min().orElse(0)),
+                ms(s.p50Ms()), ms(s.maxMs()), ms(s.p95Ms()), ms(s.p99Ms())));
+        out.append(dotted("http_req_failed")).append(String.format(Locale.ROOT, "%.2f%%  %,d out of %,d%n",
+                s.errorRate() * 100, s.totalErrors(), s.totalRequests()));
+        out.append(dotted("http_reqs")).append(String.format(Locale.ROOT, "%,d  %.1f/s%n", s.totalRequests(),
+                s.throughputRps()));
+        if (!Double.isNaN(s.peakCpuPercent())) {
+            out.append(dotted(s.cpuSource() + " cpu")).append(String.format(Locale.ROOT, "avg=%.1f%% peak=%.1f%%%n",
+                    s.avgCpuPercent(), s.peakCpuPercent()));
+        }
+
+        if (!report.endpoints().isEmpty()) {
+            out.append("\n  ENDPOINTS\n");
+            out.append(String.format(Locale.ROOT, "    %-" + NAME_WIDTH + "s %9s %7s %9s %9s %9s %9s %9s%n",
+                    "endpoint", "reqs", "err%", "avg", "p50", "p95", "p99", "max"));
+            for (RunReport.EndpointRow row : report.endpoints()) {
+                out.append(String.format(Locale.ROOT, "    %-" + NAME_WIDTH + "s %9d %6.2f%% %9s %9s %9s %9s %9s%n",
+                        clip(row.endpoint()), row.requests(), row.errorRate() * 100, ms(row.avgMs()),
+                        ms(row.p50Ms()), ms(row.p95Ms()), ms(row.p99Ms()), ms(row.maxMs())));
+            }
+        }
+        if (!report.alerts().isEmpty()) {
+            out.append("\n  ALERTS\n");
+            for (Alert alert : report.alerts()) {
+                out.append("    ").append(alert.getStatus().name().toLowerCase(Locale.ROOT)).append("  ")
+                        .append(alert.getSummary()).append('\n');
+            }
+        }
+        if (!s.recommendations().isEmpty()) {
+            out.append("\n  FINDINGS\n");
+            for (String recommendation : s.recommendations()) {
+                out.append("    - ").append(recommendation).append('\n');
+            }
+        }
+        if (!files.isEmpty()) {
+            out.append('\n');
+            for (Path file : files) {
+                out.append("  report: ").append(file).append('\n');
+            }
+        }
+        long failed = report.thresholds().stream().filter(t -> !t.passed()).count();
+        if (failed > 0) {
+            out.append("\n  ✗ ").append(failed).append(failed == 1 ? " threshold failed" : " thresholds failed")
+                    .append('\n');
+        }
+        return out.toString();
+    }
+
+    private static String dotted(String name) {
+        StringBuilder line = new StringBuilder("    ").append(name);
+        while (line.length() < 36) {
+            line.append('.');
+        }
+        return line.append(": ").toString();
+    }
+
+    private static String clip(String name) {
+        return name.length() <= NAME_WIDTH ? name : name.substring(0, NAME_WIDTH - 1) + "…";
+    }
+
+    private static String value(ThresholdRule rule, double observed) {
+        if (Double.isNaN(observed)) {
+            return "no data";
+        }
+        return switch (rule.metric()) {
+            case HTTP_REQ_DURATION -> ms(observed);
+            case HTTP_REQ_FAILED, CHECKS -> String.format(Locale.ROOT, "%.2f%%", observed * 100);
+            case HTTP_REQS -> rule.aggregation().kind() == io.loadstream.reporter.threshold.Aggregation.Kind.COUNT
+                    ? String.format(Locale.ROOT, "%,d", (long) observed)
+                    : String.format(Locale.ROOT, "%.2f/s", observed);
+        };
+    }
+
+    static String ms(double value) {
+        if (value >= 1000) {
+            return String.format(Locale.ROOT, "%.2fs", value / 1000);
+        }
+        return String.format(Locale.ROOT, "%.2fms", value);
+    }
+}

@@ -1,0 +1,239 @@
+package io.loadstream.reporter.report;
+
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.loadstream.events.Alert;
+import io.loadstream.reporter.alert.AlertsFile;
+import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.threshold.ThresholdOutcome;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * {@code performance_report.json}, in the shape fixed by the design brief (run, summary, endpoint_metrics,
+ * thresholds, slow_endpoints, error_endpoints, bottlenecks, timeline), with a few more keys (alerts, system, vus).
+ * Milliseconds keep 3 decimals; unknown figures are {@code null}.
+ */
+public final class JsonReport {
+
+    /** The file name in the output folder. */
+    public static final String FILE_NAME = "performance_report.json";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            // 300 ms stays 300, not 3E+2, after stripTrailingZeros.
+            .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+            .build();
+
+    private JsonReport() {
+    }
+
+    /**
+     * Writes the report.
+     *
+     * @param report the report
+     * @param path   the file
+     * @throws IOException when it cannot be written
+     */
+    public static void write(RunReport report, Path path) throws IOException {
+        Files.writeString(path, text(report));
+    }
+
+    /**
+     * The report as pretty-printed JSON text.
+     *
+     * @param report the report
+     * @return the text, ending with a newline
+     * @throws IOException when Jackson fails (it does not for a tree)
+     */
+    public static String text(RunReport report) throws IOException {
+        return JSON.writeValueAsString(toJson(report)) + "\n";
+    }
+
+    /**
+     * The report as a JSON tree.
+     *
+     * @param report the report
+     * @return the tree
+     */
+    public static ObjectNode toJson(RunReport report) {
+        ObjectNode root = JSON.createObjectNode();
+        RunReport.RunInfo info = report.run();
+        ObjectNode run = root.putObject("run");
+        run.put("id", info.id());
+        run.put("plan", info.plan());
+        run.put("started_at", iso(info.startedAtMs()));
+        run.put("ended_at", iso(info.endedAtMs()));
+        run.put("duration_s", round(info.durationS()));
+        run.put("generators", info.generators());
+        run.put("complete", info.complete());
+        run.put("aborted", info.abortReason() != null);
+        if (info.abortReason() != null) {
+            run.put("abort_reason", info.abortReason());
+        }
+        run.put("events_dropped", info.eventsDropped());
+        run.put("dropped_iterations", info.droppedIterations());
+        run.put("late_events", info.lateEvents());
+        ArrayNode warnings = run.putArray("warnings");
+        info.warnings().forEach(warnings::add);
+
+        RunReport.Summary s = report.summary();
+        ObjectNode summary = root.putObject("summary");
+        summary.put("total_requests", s.totalRequests());
+        summary.put("total_errors", s.totalErrors());
+        summary.put("error_rate", rate(s.errorRate()));
+        summary.put("throughput_rps", round(s.throughputRps()));
+        summary.put("avg_ms", round(s.avgMs()));
+        summary.put("p50_ms", round(s.p50Ms()));
+        summary.put("p95_ms", round(s.p95Ms()));
+        summary.put("p99_ms", round(s.p99Ms()));
+        summary.put("max_ms", round(s.maxMs()));
+        putNumber(summary, "avg_cpu_percent", s.avgCpuPercent());
+        putNumber(summary, "peak_cpu_percent", s.peakCpuPercent());
+        putNumber(summary, "peak_memory_mb", s.peakMemoryMb());
+        summary.put("cpu_source", s.cpuSource());
+        summary.put("slow_endpoint_count", s.slowEndpointCount());
+        summary.put("slow_requests", s.slowRequests());
+        summary.put("slow_request_ms", s.slowRequestMs());
+        summary.put("thresholds_passed", report.thresholdsPassed());
+        ArrayNode recommendations = summary.putArray("recommendations");
+        s.recommendations().forEach(recommendations::add);
+
+        ObjectNode endpoints = root.putObject("endpoint_metrics");
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            ObjectNode e = endpoints.putObject(row.endpoint());
+            e.put("requests", row.requests());
+            e.put("errors", row.errors());
+            e.put("error_rate", rate(row.errorRate()));
+            e.put("avg_ms", round(row.avgMs()));
+            e.put("min_ms", round(row.minMs()));
+            e.put("max_ms", round(row.maxMs()));
+            e.put("p50_ms", round(row.p50Ms()));
+            e.put("p90_ms", round(row.p90Ms()));
+            e.put("p95_ms", round(row.p95Ms()));
+            e.put("p99_ms", round(row.p99Ms()));
+            e.put("p999_ms", round(row.p999Ms()));
+            e.put("rps", round(row.rps()));
+            e.put("slow_requests", row.slowRequests());
+            putCounts(e.putObject("errors_by_class"), row.errorsByClass());
+            putCounts(e.putObject("status_counts"), row.statusCounts());
+        }
+
+        ArrayNode thresholds = root.putArray("thresholds");
+        for (ThresholdOutcome t : report.thresholds()) {
+            ObjectNode n = thresholds.addObject();
+            n.put("metric", t.rule().metricKey());
+            n.put("expression", t.rule().expression());
+            n.put("scope", t.rule().scope().text());
+            n.put("passed", t.passed());
+            putNumber(n, "observed", t.observed());
+            n.put("window_s", round(t.rule().window().toMillis() / 1000.0));
+            n.put("for_s", round(t.rule().forDuration().toMillis() / 1000.0));
+            n.put("abort_on_fail", t.rule().abortOnFail());
+            if (t.firedAtMs() > 0) {
+                n.put("fired_at", iso(t.firedAtMs()));
+            }
+        }
+
+        ArrayNode slow = root.putArray("slow_endpoints");
+        for (RunReport.SlowEndpoint e : report.slowEndpoints()) {
+            ObjectNode n = slow.addObject();
+            n.put("endpoint", e.endpoint());
+            n.put("p95_ms", round(e.p95Ms()));
+            n.put("threshold_ms", e.thresholdMs());
+            n.put("requests", e.requests());
+        }
+        ArrayNode errors = root.putArray("error_endpoints");
+        for (RunReport.ErrorEndpoint e : report.errorEndpoints()) {
+            ObjectNode n = errors.addObject();
+            n.put("endpoint", e.endpoint());
+            n.put("errors", e.errors());
+            n.put("requests", e.requests());
+            n.put("error_rate", rate(e.errorRate()));
+            putCounts(n.putObject("errors_by_class"), e.errorsByClass());
+            putCounts(n.putObject("status_counts"), e.statusCounts());
+        }
+        ArrayNode bottlenecks = root.putArray("bottlenecks");
+        for (RunReport.Bottleneck b : report.bottlenecks()) {
+            ObjectNode n = bottlenecks.addObject();
+            n.put("kind", b.kind());
+            if (!b.endpoint().isEmpty()) {
+                n.put("endpoint", b.endpoint());
+            }
+            n.put("evidence", b.evidence());
+        }
+        ArrayNode timeline = root.putArray("timeline");
+        for (TimelinePoint p : report.timeline()) {
+            ObjectNode n = timeline.addObject();
+            n.put("window_start", iso(p.windowStartMs()));
+            n.put("endpoint", p.endpoint());
+            n.put("requests", p.requests());
+            n.put("errors", p.errors());
+            n.put("rps", round(p.rps()));
+            n.put("p50_ms", round(p.p50Ms()));
+            n.put("p95_ms", round(p.p95Ms()));
+            n.put("p99_ms", round(p.p99Ms()));
+            n.put("max_ms", round(p.maxMs()));
+        }
+        ArrayNode vus = root.putArray("vus");
+        for (RunReport.VuPoint p : report.vus()) {
+            ObjectNode n = vus.addObject();
+            n.put("window_start", iso(p.windowStartMs()));
+            n.put("active_vus", p.vus());
+            n.put("rps", round(p.rps()));
+        }
+        ArrayNode system = root.putArray("system");
+        for (RunReport.SystemPoint p : report.system()) {
+            ObjectNode n = system.addObject();
+            n.put("host", p.host());
+            n.put("role", p.role());
+            n.put("window_start", iso(p.windowStartMs()));
+            putNumber(n, "cpu_mean_percent", p.cpuMean() < 0 ? Double.NaN : p.cpuMean());
+            putNumber(n, "cpu_max_percent", p.cpuMax() < 0 ? Double.NaN : p.cpuMax());
+            putNumber(n, "memory_used_mb", p.memoryUsedMb() < 0 ? Double.NaN : p.memoryUsedMb());
+        }
+        ArrayNode alerts = root.putArray("alerts");
+        for (Alert alert : report.alerts()) {
+            alerts.add(AlertsFile.toJson(alert));
+        }
+        return root;
+    }
+
+    private static void putCounts(ObjectNode node, Map<String, Long> counts) {
+        counts.forEach(node::put);
+    }
+
+    private static void putNumber(ObjectNode node, String key, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            node.putNull(key);
+        } else {
+            node.put(key, round(value));
+        }
+    }
+
+    private static String iso(long epochMs) {
+        return epochMs <= 0 ? null : Instant.ofEpochMilli(epochMs).toString();
+    }
+
+    /** Milliseconds, seconds and percents keep 3 decimals. */
+    static BigDecimal round(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return null;
+        }
+        return BigDecimal.valueOf(value).setScale(3, RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
+    /** Rates keep 6 decimals, so that 0.01% still shows. */
+    static BigDecimal rate(double value) {
+        return BigDecimal.valueOf(value).setScale(6, RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+}

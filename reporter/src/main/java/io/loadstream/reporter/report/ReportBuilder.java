@@ -1,0 +1,185 @@
+package io.loadstream.reporter.report;
+
+import io.loadstream.events.Alert;
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemWindow;
+import io.loadstream.reporter.run.RunData;
+import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.stats.Stats;
+import io.loadstream.reporter.threshold.ThresholdOutcome;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/** Computes a {@link RunReport} from what the reporter read. Stateless. */
+public final class ReportBuilder {
+
+    private static final double MIB = 1024.0 * 1024.0;
+
+    private ReportBuilder() {
+    }
+
+    /**
+     * Builds the report.
+     *
+     * @param data       what was read about the run
+     * @param thresholds the verdict on every threshold
+     * @param alerts     every alert state change
+     * @param warnings   sentences about gaps in the data
+     * @param complete   whether the final totals and every window arrived
+     * @return the report
+     */
+    public static RunReport build(RunData data, List<ThresholdOutcome> thresholds, List<Alert> alerts,
+                                  List<String> warnings, boolean complete) {
+        RunControl started = data.firstStarted().orElse(null);
+        long slowRequestMs = started == null ? 1000 : started.getSlowRequestMs();
+        long slowEndpointP95Ms = started == null ? 500 : started.getSlowEndpointP95Ms();
+        double durationS = durationSeconds(data);
+
+        List<RunReport.EndpointRow> rows = new ArrayList<>();
+        long lateEvents = 0;
+        for (Map.Entry<String, EndpointTotals> entry : data.totals().entrySet()) {
+            if (entry.getKey().equals(RunData.ALL)) {
+                lateEvents = entry.getValue().getLateEvents();
+                continue;
+            }
+            rows.add(row(entry.getKey(), Stats.of(entry.getValue().getStats()), durationS, slowRequestMs));
+        }
+        EndpointTotals allTotals = data.totals().get(RunData.ALL);
+        Stats all = allTotals == null ? Stats.EMPTY : Stats.of(allTotals.getStats());
+
+        List<RunReport.SlowEndpoint> slow = new ArrayList<>();
+        List<RunReport.ErrorEndpoint> errors = new ArrayList<>();
+        for (RunReport.EndpointRow row : rows) {
+            if (row.p95Ms() > slowEndpointP95Ms) {
+                slow.add(new RunReport.SlowEndpoint(row.endpoint(), row.p95Ms(), slowEndpointP95Ms, row.requests()));
+            }
+            if (row.errors() > 0) {
+                errors.add(new RunReport.ErrorEndpoint(row.endpoint(), row.errors(), row.requests(), row.errorRate(),
+                        row.errorsByClass(), row.statusCounts()));
+            }
+        }
+        slow.sort(Comparator.comparingDouble(RunReport.SlowEndpoint::p95Ms).reversed());
+        errors.sort(Comparator.comparingLong(RunReport.ErrorEndpoint::errors).reversed());
+
+        List<RunReport.SystemPoint> system = new ArrayList<>();
+        for (SystemWindow w : data.systemWindows()) {
+            system.add(new RunReport.SystemPoint(w.getHost(), w.getRole().name(), w.getWindowStartMs(),
+                    w.getWindowEndMs(), w.getCpuMean(), w.getCpuMax(),
+                    w.getMemoryUsedMaxBytes() < 0 ? -1 : w.getMemoryUsedMaxBytes() / MIB));
+        }
+        String cpuSource = system.stream().anyMatch(p -> p.role().equals("TARGET")) ? "TARGET"
+                : system.stream().anyMatch(p -> p.role().equals("GENERATOR")) ? "GENERATOR" : "";
+        double cpuWeighted = 0;
+        double cpuWeight = 0;
+        double peakCpu = Double.NaN;
+        double peakMem = Double.NaN;
+        for (RunReport.SystemPoint p : system) {
+            if (!p.role().equals(cpuSource)) {
+                continue;
+            }
+            if (p.cpuMean() >= 0) {
+                double weight = Math.max(1, p.windowEndMs() - p.windowStartMs());
+                cpuWeighted += p.cpuMean() * weight;
+                cpuWeight += weight;
+            }
+            if (p.cpuMax() >= 0) {
+                peakCpu = Double.isNaN(peakCpu) ? p.cpuMax() : Math.max(peakCpu, p.cpuMax());
+            }
+            if (p.memoryUsedMb() >= 0) {
+                peakMem = Double.isNaN(peakMem) ? p.memoryUsedMb() : Math.max(peakMem, p.memoryUsedMb());
+            }
+        }
+
+        List<TimelinePoint> timeline = new ArrayList<>(data.timeline());
+        timeline.sort(Comparator.comparingLong(TimelinePoint::windowStartMs).thenComparing(TimelinePoint::endpoint));
+        List<RunReport.VuPoint> vus = new ArrayList<>();
+        for (TimelinePoint point : timeline) {
+            if (point.endpoint().equals(RunData.ALL)) {
+                vus.add(new RunReport.VuPoint(point.windowStartMs(),
+                        data.activeVusBetween(point.windowStartMs(), point.windowEndMs()), point.rps()));
+            }
+        }
+
+        long eventsDropped = 0;
+        long droppedIterations = 0;
+        for (RunControl heartbeat : lastCounts(data)) {
+            eventsDropped += heartbeat.getEventsDropped();
+            droppedIterations += heartbeat.getDroppedIterations();
+        }
+        String abortReason = abortReason(data);
+        RunReport.RunInfo info = new RunReport.RunInfo(data.runId(), started == null ? "" : started.getPlanName(),
+                data.startMs(), data.endMs(), durationS, Math.max(data.started().size(), 0), complete, abortReason,
+                List.copyOf(warnings), eventsDropped, droppedIterations, lateEvents);
+
+        long slowRequests = rows.stream().mapToLong(RunReport.EndpointRow::slowRequests).sum();
+        RunReport.Summary draft = new RunReport.Summary(all.count(), all.errorCount(), all.errorRate(),
+                durationS > 0 ? all.count() / durationS : 0, all.meanMs(), all.percentileMs(50),
+                all.percentileMs(95), all.percentileMs(99), all.maxMs(),
+                cpuWeight > 0 ? cpuWeighted / cpuWeight : Double.NaN, peakCpu, peakMem, slow.size(), slowRequests,
+                slowRequestMs, slowEndpointP95Ms, cpuSource.isEmpty() ? "none" : cpuSource.toLowerCase(
+                        java.util.Locale.ROOT), List.of());
+        Analysis.Findings findings = Analysis.analyse(data, info, draft, rows, slow, errors, timeline, system,
+                thresholds);
+        RunReport.Summary summary = new RunReport.Summary(draft.totalRequests(), draft.totalErrors(),
+                draft.errorRate(), draft.throughputRps(), draft.avgMs(), draft.p50Ms(), draft.p95Ms(), draft.p99Ms(),
+                draft.maxMs(), draft.avgCpuPercent(), draft.peakCpuPercent(), draft.peakMemoryMb(),
+                draft.slowEndpointCount(), draft.slowRequests(), slowRequestMs, slowEndpointP95Ms, draft.cpuSource(),
+                findings.recommendations());
+        return new RunReport(info, summary, rows, thresholds, slow, errors, findings.bottlenecks(), timeline, vus,
+                system, List.copyOf(alerts));
+    }
+
+    /** FINISHED carries the final counts; sources that never finished count with their last heartbeat. */
+    private static List<RunControl> lastCounts(RunData data) {
+        Map<String, RunControl> bySource = new java.util.HashMap<>();
+        for (RunControl heartbeat : data.lastHeartbeats()) {
+            bySource.put(heartbeat.getSource(), heartbeat);
+        }
+        for (RunControl finished : data.finished()) {
+            bySource.put(finished.getSource(), finished);
+        }
+        return List.copyOf(bySource.values());
+    }
+
+    private static String abortReason(RunData data) {
+        if (!data.aborts().isEmpty()) {
+            RunControl abort = data.aborts().get(0);
+            return abort.getReason() == null ? "aborted by " + abort.getSource() : abort.getReason();
+        }
+        for (RunControl finished : data.finished()) {
+            if (finished.getReason() != null && !finished.getReason().isBlank()) {
+                return finished.getReason();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The run's length in seconds: latest FINISHED minus earliest STARTED, or the span of the requests when the
+     * control records are missing.
+     *
+     * @param data what was read
+     * @return seconds, 0 when unknown
+     */
+    public static double durationSeconds(RunData data) {
+        if (data.startMs() > 0 && data.endMs() > data.startMs()) {
+            return (data.endMs() - data.startMs()) / 1000.0;
+        }
+        EndpointTotals all = data.totals().get(RunData.ALL);
+        if (all != null && all.getLastEventMs() > all.getFirstEventMs()) {
+            return (all.getLastEventMs() - all.getFirstEventMs()) / 1000.0;
+        }
+        return 0;
+    }
+
+    private static RunReport.EndpointRow row(String endpoint, Stats stats, double durationS, long slowRequestMs) {
+        return new RunReport.EndpointRow(endpoint, stats.count(), stats.errorCount(), stats.errorRate(),
+                stats.meanMs(), stats.minMs(), stats.maxMs(), stats.percentileMs(50), stats.percentileMs(90),
+                stats.percentileMs(95), stats.percentileMs(99), stats.percentileMs(99.9),
+                durationS > 0 ? stats.count() / durationS : 0, stats.countAbove(slowRequestMs),
+                stats.errorsByClass(), stats.statusCounts());
+    }
+}

@@ -1,0 +1,171 @@
+package io.loadstream.reporter.report;
+
+import io.loadstream.events.Alert;
+import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.threshold.ThresholdOutcome;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a report shows about one run, computed once from merged histograms and counts; the JSON, HTML and
+ * console renderings all read this. Times are milliseconds, rates fractions 0..1. NaN means "unknown" (e.g. no
+ * CPU data) and is written as {@code null}.
+ *
+ * @param run             identity and timing
+ * @param summary         whole-run figures
+ * @param endpoints       per endpoint, sorted by name
+ * @param thresholds      every threshold's verdict, in plan order
+ * @param slowEndpoints   endpoints whose p95 exceeds {@code slow_endpoint_p95_ms}, slowest first
+ * @param errorEndpoints  endpoints with failed requests, most failures first
+ * @param bottlenecks     findings, each with its evidence
+ * @param timeline        per window and endpoint ({@code *} included), by start then endpoint
+ * @param vus             active VUs per window start (of the {@code *} windows)
+ * @param system          per host and window
+ * @param alerts          every alert state change, in order
+ */
+public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
+                        List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
+                        List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
+                        List<SystemPoint> system, List<Alert> alerts) {
+
+    /**
+     * Identity and timing of the run.
+     *
+     * @param id            run id
+     * @param plan          plan name
+     * @param startedAtMs   earliest STARTED, epoch ms
+     * @param endedAtMs     latest FINISHED, epoch ms
+     * @param durationS     ended minus started, seconds
+     * @param generators    generator processes that joined
+     * @param complete      whether the final totals and every window arrived
+     * @param abortReason   why the run was aborted; null when it was not
+     * @param warnings      sentences about gaps in the data (missing totals, bad records, ...)
+     * @param eventsDropped events the generators could not publish
+     * @param droppedIterations iterations an arrival-rate executor could not start
+     * @param lateEvents    events counted in totals but in no window
+     */
+    public record RunInfo(String id, String plan, long startedAtMs, long endedAtMs, double durationS, int generators,
+                          boolean complete, String abortReason, List<String> warnings, long eventsDropped,
+                          long droppedIterations, long lateEvents) {
+    }
+
+    /**
+     * Whole-run figures.
+     *
+     * @param totalRequests     requests sent
+     * @param totalErrors       failed requests
+     * @param errorRate         failed fraction
+     * @param throughputRps     requests per second over the run
+     * @param avgMs             mean latency
+     * @param p50Ms             median latency
+     * @param p95Ms             95th percentile
+     * @param p99Ms             99th percentile
+     * @param maxMs             largest latency
+     * @param avgCpuPercent     mean CPU of the target hosts (generators when no target reported), NaN unknown
+     * @param peakCpuPercent    highest CPU of those hosts, NaN unknown
+     * @param peakMemoryMb      highest memory in use on those hosts, MiB, NaN unknown
+     * @param slowEndpointCount endpoints listed as slow
+     * @param slowRequests      requests slower than {@code slow_request_ms}
+     * @param slowRequestMs     the bound for slow requests
+     * @param slowEndpointP95Ms the bound for slow endpoints
+     * @param cpuSource         which hosts the CPU figures come from: "target", "generator" or "none"
+     * @param recommendations   what to do, each citing evidence
+     */
+    public record Summary(long totalRequests, long totalErrors, double errorRate, double throughputRps, double avgMs,
+                          double p50Ms, double p95Ms, double p99Ms, double maxMs, double avgCpuPercent,
+                          double peakCpuPercent, double peakMemoryMb, int slowEndpointCount, long slowRequests,
+                          long slowRequestMs, long slowEndpointP95Ms, String cpuSource,
+                          List<String> recommendations) {
+    }
+
+    /**
+     * One endpoint over the run.
+     *
+     * @param endpoint      name
+     * @param requests      requests
+     * @param errors        failed requests
+     * @param errorRate     failed fraction
+     * @param avgMs         mean latency
+     * @param minMs         smallest latency
+     * @param maxMs         largest latency
+     * @param p50Ms         median
+     * @param p90Ms         90th percentile
+     * @param p95Ms         95th percentile
+     * @param p99Ms         99th percentile
+     * @param p999Ms        99.9th percentile
+     * @param rps           requests per second over the run
+     * @param slowRequests  requests slower than {@code slow_request_ms}
+     * @param errorsByClass failures per error class
+     * @param statusCounts  requests per status code
+     */
+    public record EndpointRow(String endpoint, long requests, long errors, double errorRate, double avgMs,
+                              double minMs, double maxMs, double p50Ms, double p90Ms, double p95Ms, double p99Ms,
+                              double p999Ms, double rps, long slowRequests, Map<String, Long> errorsByClass,
+                              Map<String, Long> statusCounts) {
+    }
+
+    /**
+     * A slow endpoint.
+     *
+     * @param endpoint    name
+     * @param p95Ms       its p95
+     * @param thresholdMs the {@code slow_endpoint_p95_ms} it exceeds
+     * @param requests    its requests
+     */
+    public record SlowEndpoint(String endpoint, double p95Ms, long thresholdMs, long requests) {
+    }
+
+    /**
+     * An endpoint with failures.
+     *
+     * @param endpoint      name
+     * @param errors        failed requests
+     * @param requests      requests
+     * @param errorRate     failed fraction
+     * @param errorsByClass failures per error class
+     * @param statusCounts  requests per status code
+     */
+    public record ErrorEndpoint(String endpoint, long errors, long requests, double errorRate,
+                                Map<String, Long> errorsByClass, Map<String, Long> statusCounts) {
+    }
+
+    /**
+     * A finding, with the evidence from the run.
+     *
+     * @param kind     e.g. {@code latency_rises_with_load}, {@code generator_saturated}, {@code errors}
+     * @param endpoint the endpoint concerned, or empty
+     * @param evidence one or two sentences citing the run's figures
+     */
+    public record Bottleneck(String kind, String endpoint, String evidence) {
+    }
+
+    /**
+     * Active VUs in a window.
+     *
+     * @param windowStartMs window start, epoch ms
+     * @param vus           VUs summed over generators (-1 when no heartbeat)
+     * @param rps           requests per second in the window (all endpoints)
+     */
+    public record VuPoint(long windowStartMs, int vus, double rps) {
+    }
+
+    /**
+     * One host in one window.
+     *
+     * @param host          host name
+     * @param role          GENERATOR, TARGET, ...
+     * @param windowStartMs window start, epoch ms
+     * @param windowEndMs   window end, epoch ms
+     * @param cpuMean       mean CPU percent (-1 unknown)
+     * @param cpuMax        highest CPU percent (-1 unknown)
+     * @param memoryUsedMb  highest memory in use, MiB (-1 unknown)
+     */
+    public record SystemPoint(String host, String role, long windowStartMs, long windowEndMs, double cpuMean,
+                              double cpuMax, double memoryUsedMb) {
+    }
+
+    /** Whether every threshold passed. */
+    public boolean thresholdsPassed() {
+        return thresholds.stream().allMatch(ThresholdOutcome::passed);
+    }
+}

@@ -1,0 +1,390 @@
+package io.loadstream.reporter.run;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.EndpointWindow;
+import io.loadstream.events.LatencyStats;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemWindow;
+import io.loadstream.events.ThresholdSpec;
+import io.loadstream.reporter.stats.Stats;
+import io.loadstream.reporter.threshold.Scope;
+import io.loadstream.reporter.threshold.ScopeData;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything the reporter has read about one run: control records, closed windows, totals and system windows.
+ * Duplicates (control records arrive once per control partition; a replay may repeat windows) are dropped here.
+ *
+ * <p>Raw window statistics are kept only as long as a windowed threshold may look back ({@code retentionMs});
+ * running totals per endpoint and a small summary per window are kept for the whole run. Not thread-safe.
+ */
+public final class RunData implements ScopeData {
+
+    /** The endpoint name of the all-endpoints aggregates. */
+    public static final String ALL = "*";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(RunData.class);
+
+    private final String runId;
+    private final Map<String, RunControl> started = new LinkedHashMap<>();
+    private final Map<String, RunControl> finished = new LinkedHashMap<>();
+    private final List<RunControl> aborts = new ArrayList<>();
+    private final Set<String> abortSources = new HashSet<>();
+    private final Map<String, RunControl> lastHeartbeat = new HashMap<>();
+    private final Map<String, NavigableMap<Long, Integer>> activeVus = new HashMap<>();
+    private final Map<String, NavigableMap<Long, LatencyStats>> recentWindows = new HashMap<>();
+    private final Map<String, Set<Long>> seenWindows = new HashMap<>();
+    private final Map<String, Stats.Accumulator> running = new HashMap<>();
+    private final List<TimelinePoint> timeline = new ArrayList<>();
+    private final Map<String, EndpointTotals> totals = new TreeMap<>();
+    private final Map<String, SystemWindow> systemWindows = new TreeMap<>();
+    private long allWindowRequests;
+    private long newestWindowEndMs;
+    private long retentionMs;
+    private Map<String, Set<String>> scenarios = Map.of();
+
+    /**
+     * Starts empty.
+     *
+     * @param runId       the run followed
+     * @param retentionMs how far back, in milliseconds, raw window statistics are kept for windowed thresholds
+     */
+    public RunData(String runId, long retentionMs) {
+        this.runId = runId;
+        this.retentionMs = retentionMs;
+    }
+
+    /** The run id. */
+    public String runId() {
+        return runId;
+    }
+
+    /**
+     * Keeps raw windows for at least this long from now on.
+     *
+     * @param retentionMs milliseconds before the newest window end
+     */
+    public void retainAtLeast(long retentionMs) {
+        this.retentionMs = Math.max(this.retentionMs, retentionMs);
+    }
+
+    /**
+     * Takes a control record.
+     *
+     * @param control the record
+     * @return true when it was new (the first of its source and type, or any heartbeat)
+     */
+    public boolean onControl(RunControl control) {
+        String source = control.getSource();
+        switch (control.getType()) {
+            case STARTED -> {
+                if (started.putIfAbsent(source, control) != null) {
+                    return false;
+                }
+                if (scenarios.isEmpty()) {
+                    scenarios = parseScenarios(control.getAttributes().get("scenarios"));
+                }
+                return true;
+            }
+            case FINISHED -> {
+                return finished.putIfAbsent(source, control) == null;
+            }
+            case ABORT -> {
+                if (!abortSources.add(source + "|" + control.getTimestampMs())) {
+                    return false;
+                }
+                aborts.add(control);
+                return true;
+            }
+            case HEARTBEAT -> {
+                RunControl previous = lastHeartbeat.get(source);
+                if (previous != null && previous.getTimestampMs() >= control.getTimestampMs()) {
+                    return false;
+                }
+                lastHeartbeat.put(source, control);
+                activeVus.computeIfAbsent(source, s -> new TreeMap<>())
+                        .put(control.getTimestampMs(), control.getActiveVus());
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Takes a closed window.
+     *
+     * @param window the window
+     * @return true when it was new; false for a repeat of one already read
+     * @throws IllegalArgumentException when its histogram does not decode
+     */
+    public boolean onWindow(EndpointWindow window) {
+        String endpoint = window.getEndpoint();
+        if (!seenWindows.computeIfAbsent(endpoint, e -> new HashSet<>()).add(window.getWindowStartMs())) {
+            return false;
+        }
+        Stats stats = Stats.of(window.getStats());
+        running.computeIfAbsent(endpoint, e -> new Stats.Accumulator()).add(stats);
+        if (endpoint.equals(ALL)) {
+            allWindowRequests += stats.count();
+        }
+        double seconds = Math.max(1, window.getWindowEndMs() - window.getWindowStartMs()) / 1000.0;
+        timeline.add(new TimelinePoint(window.getWindowStartMs(), window.getWindowEndMs(), endpoint, stats.count(),
+                stats.errorCount(), stats.percentileMs(50), stats.percentileMs(95), stats.percentileMs(99),
+                stats.maxMs(), stats.count() / seconds));
+        recentWindows.computeIfAbsent(endpoint, e -> new TreeMap<>()).put(window.getWindowStartMs(), window.getStats());
+        newestWindowEndMs = Math.max(newestWindowEndMs, window.getWindowEndMs());
+        prune();
+        return true;
+    }
+
+    private void prune() {
+        long keepFrom = newestWindowEndMs - retentionMs;
+        for (NavigableMap<Long, LatencyStats> windows : recentWindows.values()) {
+            windows.headMap(keepFrom, false).clear();
+        }
+    }
+
+    /**
+     * Takes totals; later totals of an endpoint replace earlier ones, and complete ones are never replaced by
+     * incomplete ones.
+     *
+     * @param endpointTotals the totals
+     */
+    public void onTotals(EndpointTotals endpointTotals) {
+        EndpointTotals previous = totals.get(endpointTotals.getEndpoint());
+        if (previous != null && previous.getComplete() && !endpointTotals.getComplete()) {
+            return;
+        }
+        totals.put(endpointTotals.getEndpoint(), endpointTotals);
+    }
+
+    /**
+     * Takes a system window.
+     *
+     * @param window the window; a repeat replaces the earlier one
+     */
+    public void onSystemWindow(SystemWindow window) {
+        systemWindows.put(window.getHost() + "|" + String.format("%020d", window.getWindowStartMs()), window);
+    }
+
+    @Override
+    public Stats between(Scope scope, long fromMs, long toMs) {
+        List<String> endpoints = endpointsOf(scope);
+        if (fromMs == Long.MIN_VALUE) {
+            List<Stats> parts = new ArrayList<>();
+            for (String endpoint : endpoints) {
+                Stats.Accumulator acc = running.get(endpoint);
+                if (acc != null) {
+                    parts.add(acc.build());
+                }
+            }
+            return Stats.mergeStats(parts);
+        }
+        List<LatencyStats> parts = new ArrayList<>();
+        for (String endpoint : endpoints) {
+            NavigableMap<Long, LatencyStats> windows = recentWindows.get(endpoint);
+            if (windows == null) {
+                continue;
+            }
+            for (LatencyStats stats : windows.subMap(fromMs, true, toMs, false).values()) {
+                parts.add(stats);
+            }
+        }
+        return Stats.merge(parts);
+    }
+
+    /**
+     * The final totals of a scope.
+     *
+     * @param scope all, an endpoint or a scenario
+     * @return merged totals of the scope's endpoints; empty statistics when none arrived
+     */
+    public Stats totalsOf(Scope scope) {
+        List<LatencyStats> parts = new ArrayList<>();
+        for (String endpoint : endpointsOf(scope)) {
+            EndpointTotals t = totals.get(endpoint);
+            if (t != null) {
+                parts.add(t.getStats());
+            }
+        }
+        return Stats.merge(parts);
+    }
+
+    private List<String> endpointsOf(Scope scope) {
+        return switch (scope.kind()) {
+            case ALL -> List.of(ALL);
+            case ENDPOINT -> List.of(scope.value());
+            case SCENARIO -> List.copyOf(scenarios.getOrDefault(scope.value(), Set.of()));
+        };
+    }
+
+    /** Whether a STARTED has arrived. */
+    public boolean hasStarted() {
+        return !started.isEmpty();
+    }
+
+    /** The first STARTED read, if any: it carries the plan's settings. */
+    public Optional<RunControl> firstStarted() {
+        return started.values().stream().findFirst();
+    }
+
+    /** The STARTED records, one per source. */
+    public Collection<RunControl> started() {
+        return started.values();
+    }
+
+    /** The FINISHED records, one per source. */
+    public Collection<RunControl> finished() {
+        return finished.values();
+    }
+
+    /** The ABORT records read, in order. */
+    public List<RunControl> aborts() {
+        return List.copyOf(aborts);
+    }
+
+    /** How many segments the run is split into, from STARTED (1 before any STARTED arrives). */
+    public int segmentCount() {
+        return firstStarted().map(RunControl::getSegmentCount).orElse(1);
+    }
+
+    /** Whether every segment has sent FINISHED. */
+    public boolean allSegmentsFinished() {
+        if (!hasStarted()) {
+            return false;
+        }
+        Set<Integer> done = new TreeSet<>();
+        for (RunControl control : finished.values()) {
+            done.add(control.getSegmentIndex());
+        }
+        return done.size() >= segmentCount();
+    }
+
+    /** The thresholds of the plan, from STARTED. */
+    public List<ThresholdSpec> thresholdSpecs() {
+        return firstStarted().map(RunControl::getThresholds).orElse(List.of());
+    }
+
+    /** The scenarios of the plan and the endpoints of their steps, from STARTED. */
+    public Map<String, Set<String>> scenarios() {
+        return scenarios;
+    }
+
+    /** When the run started: the earliest STARTED, epoch milliseconds; 0 before any. */
+    public long startMs() {
+        return started.values().stream().mapToLong(RunControl::getTimestampMs).min().orElse(0);
+    }
+
+    /** When the run ended: the latest FINISHED, epoch milliseconds; 0 before any. */
+    public long endMs() {
+        return finished.values().stream().mapToLong(RunControl::getTimestampMs).max().orElse(0);
+    }
+
+    /** The run's totals per endpoint, {@code *} included, sorted by name. */
+    public Map<String, EndpointTotals> totals() {
+        return java.util.Collections.unmodifiableMap(totals);
+    }
+
+    /** Whether the final totals are in: {@code *} complete, and complete endpoint totals that add up to it. */
+    public boolean totalsComplete() {
+        EndpointTotals all = totals.get(ALL);
+        if (all == null || !all.getComplete()) {
+            return false;
+        }
+        long sum = 0;
+        for (EndpointTotals t : totals.values()) {
+            if (!t.getEndpoint().equals(ALL)) {
+                if (!t.getComplete()) {
+                    return false;
+                }
+                sum += t.getStats().getCount();
+            }
+        }
+        return sum == all.getStats().getCount();
+    }
+
+    /** Whether every {@code *} window is in: their requests plus the late events equal the final count. */
+    public boolean windowsComplete() {
+        EndpointTotals all = totals.get(ALL);
+        return all != null && all.getComplete()
+                && allWindowRequests + all.getLateEvents() >= all.getStats().getCount();
+    }
+
+    /** Every window summary read, in arrival order. */
+    public List<TimelinePoint> timeline() {
+        return List.copyOf(timeline);
+    }
+
+    /** Every system window, sorted by host and start. */
+    public Collection<SystemWindow> systemWindows() {
+        return systemWindows.values();
+    }
+
+    /** The latest heartbeat of each source. */
+    public Collection<RunControl> lastHeartbeats() {
+        return lastHeartbeat.values();
+    }
+
+    /**
+     * Active VUs over a period: for each source the most it reported in the period, summed over sources.
+     *
+     * @param fromMs start, inclusive, epoch milliseconds
+     * @param toMs   end, exclusive, epoch milliseconds
+     * @return the number of VUs, or -1 when no heartbeat fell in the period
+     */
+    public int activeVusBetween(long fromMs, long toMs) {
+        int sum = 0;
+        boolean any = false;
+        for (NavigableMap<Long, Integer> samples : activeVus.values()) {
+            int most = -1;
+            for (int vus : samples.subMap(fromMs, true, toMs, false).values()) {
+                most = Math.max(most, vus);
+            }
+            if (most >= 0) {
+                sum += most;
+                any = true;
+            }
+        }
+        return any ? sum : -1;
+    }
+
+    /** The newest window end read, epoch milliseconds. */
+    public long newestWindowEndMs() {
+        return newestWindowEndMs;
+    }
+
+    private static Map<String, Set<String>> parseScenarios(String json) {
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        try {
+            Map<String, List<String>> raw = JSON.readValue(json, new TypeReference<Map<String, List<String>>>() { });
+            Map<String, Set<String>> result = new LinkedHashMap<>();
+            raw.forEach((name, endpoints) -> result.put(name, new java.util.LinkedHashSet<>(endpoints)));
+            return result;
+        } catch (JsonProcessingException e) {
+            LOG.warn("The scenarios attribute of STARTED is not a JSON object of endpoint lists; thresholds with "
+                    + "{{scenario:...}} will see no data: {}", e.getOriginalMessage());
+            return Map.of();
+        }
+    }
+}

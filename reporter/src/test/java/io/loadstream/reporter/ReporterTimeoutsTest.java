@@ -1,0 +1,117 @@
+package io.loadstream.reporter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.loadstream.events.ControlType;
+import io.loadstream.events.RunControl;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.Topics;
+import io.loadstream.testkit.KafkaExtension;
+import io.loadstream.testkit.TestKafka;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The reporter never hangs: each wait has a bound. The clock is the test's and moves 1 s each time the reporter
+ * reads it, so bounds of minutes pass in a few polls, with no sleep.
+ */
+@ExtendWith(KafkaExtension.class)
+class ReporterTimeoutsTest {
+
+    /** A clock that moves forward by a step each time it is read. */
+    static final class SteppingClock extends Clock {
+        private final AtomicLong millis = new AtomicLong(1_764_000_000_000L);
+        private final long stepMs;
+
+        SteppingClock(Duration step) {
+            this.stepMs = step.toMillis();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public long millis() {
+            return millis.addAndGet(stepMs);
+        }
+    }
+
+    private static Topics topics(TestKafka kafka) throws Exception {
+        return TestTopics.create(kafka, "to");
+    }
+
+    @Test
+    void aRunWhoseTotalsNeverArriveEndsIncompleteAfterTheFinishTimeout(TestKafka kafka, @TempDir Path out)
+            throws Exception {
+        // given: a run that started and finished, with no aggregator behind it
+        Topics topics = topics(kafka);
+        String runId = "no-aggregator";
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestTopics.producer(kafka))) {
+            for (ControlType type : new ControlType[] {ControlType.STARTED, ControlType.FINISHED}) {
+                RunControl control = RunControl.newBuilder().setRunId(runId).setType(type)
+                        .setTimestampMs(1_764_000_000_000L).setSource("gen-0").setAttributes(Map.of()).build();
+                for (PartitionInfo p : producer.partitionsFor(topics.control())) {
+                    producer.send(new ProducerRecord<>(topics.control(), p.partition(), EventKeys.runKey(runId),
+                            EventSerdes.runControl().serialize(topics.control(), control)));
+                }
+            }
+            producer.flush();
+        }
+
+        // when
+        ReporterResult result = new Reporter(ReporterConfig.of(kafka.bootstrapServers(), runId, out)
+                .withTopics(topics).withClock(new SteppingClock(Duration.ofSeconds(1)))
+                .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(10),
+                        Duration.ofSeconds(2))).run();
+
+        // then: a report, marked incomplete, and exit code 1
+        assertThat(result.complete()).isFalse();
+        assertThat(result.exitCode()).isEqualTo(1);
+        JsonNode report = new ObjectMapper().readTree(Files.readString(out.resolve("performance_report.json")));
+        assertThat(report.at("/run/complete").asBoolean()).isFalse();
+        assertThat(report.at("/run/warnings/0").asText()).contains("final totals did not arrive within 120 s");
+        assertThat(Files.readString(out.resolve("report.html"))).contains("INCOMPLETE DATA");
+    }
+
+    @Test
+    void aRunThatNeverStartsFailsAfterTheStartTimeout(TestKafka kafka, @TempDir Path out) throws Exception {
+        Topics topics = topics(kafka);
+
+        assertThatThrownBy(() -> new Reporter(ReporterConfig.of(kafka.bootstrapServers(), "ghost", out)
+                .withTopics(topics).withClock(new SteppingClock(Duration.ofSeconds(10)))
+                .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(1),
+                        Duration.ofSeconds(2))).run())
+                .isInstanceOf(ReporterException.class)
+                .hasMessageContaining("No STARTED record of run ghost arrived")
+                .hasMessageContaining("within 300 s");
+    }
+}

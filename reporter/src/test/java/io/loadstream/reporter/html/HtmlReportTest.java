@@ -1,0 +1,168 @@
+package io.loadstream.reporter.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loadstream.events.ControlType;
+import io.loadstream.events.HostRole;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemWindow;
+import io.loadstream.events.ThresholdSpec;
+import io.loadstream.reporter.Samples;
+import io.loadstream.reporter.alert.Alerts;
+import io.loadstream.reporter.report.ConsoleSummary;
+import io.loadstream.reporter.report.JsonReport;
+import io.loadstream.reporter.report.ReportBuilder;
+import io.loadstream.reporter.report.RunReport;
+import io.loadstream.reporter.run.RunData;
+import io.loadstream.reporter.threshold.ThresholdEngine;
+import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.reporter.threshold.ThresholdRule;
+import io.loadstream.reporter.threshold.ThresholdRules;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The HTML report of a sample run: self-contained (no external reference of any kind) and escaped. The sample is
+ * also written to {@code target/sample-report/} so that it can be opened or screenshotted in a browser.
+ */
+class HtmlReportTest {
+
+    private static final String RUN = "sample-run";
+    private static final long T0 = 1_764_000_000_000L;
+    private static final long WINDOW = 10_000;
+    private static final String EVIL = "GET /api/<script>alert('x')</script>?q=\"&amp\"";
+
+    /** A run of 2 minutes with a ramp, 10 endpoints, errors, a slow endpoint and a hostile endpoint name. */
+    static RunReport sampleReport() {
+        RunData data = new RunData(RUN, 3_600_000);
+        List<ThresholdSpec> specs = List.of(
+                spec("http_req_duration", "p(95)<500", 0, 0, false),
+                spec("http_req_failed", "rate<0.01", 0, 0, false),
+                spec("http_req_duration{endpoint:GET /api/sns/analytics}", "p(95)<900", 30_000, 20_000, true),
+                spec("http_reqs", "rate>50", 0, 0, false));
+        data.onControl(RunControl.newBuilder().setRunId(RUN).setType(ControlType.STARTED).setTimestampMs(T0)
+                .setSource("gen-0").setPlanName("softfactory <weekly> & co").setThresholds(specs)
+                .setAttributes(Map.of()).build());
+        Map<String, long[]> shape = new LinkedHashMap<>();
+        String[] endpoints = {"GET /api/review/campaigns", "GET /api/review/campaigns/{id}", "POST /api/sns/posts",
+            "GET /api/sns/analytics", "GET /api/dashboard/kpis", "GET /api/users/me", "PUT /api/users/me",
+            "GET /api/public/health", "GET /api/sns/posts/{id}/comments", EVIL};
+        long[][] base = {{20, 120}, {15, 90}, {40, 260}, {300, 600}, {80, 220}, {10, 40}, {30, 90}, {2, 8},
+            {25, 140}, {5, 30}};
+        Random random = new Random(7);
+        Map<String, List<long[]>> perEndpoint = new LinkedHashMap<>();
+        List<long[]> everything = new ArrayList<>();
+        int windows = 12;
+        for (int w = 0; w < windows; w++) {
+            long start = T0 + w * WINDOW;
+            int vus = 10 + w * 8;
+            List<long[]> all = new ArrayList<>();
+            for (int e = 0; e < endpoints.length; e++) {
+                double load = 1 + (e == 3 ? w * 0.35 : w * 0.05);
+                int n = 40 + random.nextInt(40) + w * 6;
+                long[] values = new long[n];
+                for (int i = 0; i < n; i++) {
+                    double ms = base[e][0] + random.nextDouble() * (base[e][1] - base[e][0]) * load;
+                    values[i] = (long) (ms * 1000);
+                }
+                int errorEvery = e == 2 ? 20 : e == 6 ? 60 : 0;
+                data.onWindow(Samples.window(RUN, endpoints[e], start, WINDOW, values, errorEvery));
+                perEndpoint.computeIfAbsent(endpoints[e], k -> new ArrayList<>()).add(values);
+                all.add(values);
+            }
+            long[] merged = Samples.concat(all.toArray(new long[0][]));
+            everything.add(merged);
+            data.onWindow(Samples.window(RUN, "*", start, WINDOW, merged, 45));
+            for (int s = 0; s < 10; s++) {
+                data.onControl(RunControl.newBuilder().setRunId(RUN).setType(ControlType.HEARTBEAT)
+                        .setTimestampMs(start + s * 1000 + 1).setSource("gen-0").setActiveVus(vus)
+                        .setAttributes(Map.of()).build());
+            }
+            data.onSystemWindow(system("target <1>", HostRole.TARGET, start, 18 + w * 1.5, 3_000 + w * 40));
+            data.onSystemWindow(system("gen-1", HostRole.GENERATOR, start, w >= 9 ? 93 : 40 + w * 4, 1_200));
+        }
+        perEndpoint.forEach((endpoint, parts) -> data.onTotals(Samples.totals(RUN, endpoint, T0,
+                T0 + windows * WINDOW - 1, Samples.concat(parts.toArray(new long[0][])),
+                endpoint.startsWith("POST") ? 20 : endpoint.startsWith("PUT") ? 60 : 0, true)));
+        data.onTotals(Samples.totals(RUN, "*", T0, T0 + windows * WINDOW - 1,
+                Samples.concat(everything.toArray(new long[0][])), 45, true));
+        data.onControl(RunControl.newBuilder().setRunId(RUN).setType(ControlType.FINISHED)
+                .setTimestampMs(T0 + windows * WINDOW).setSource("gen-0").setAttributes(Map.of()).build());
+
+        List<ThresholdRule> rules = specs.stream().map(ThresholdRules::parse).toList();
+        ThresholdEngine engine = new ThresholdEngine(rules, T0);
+        List<io.loadstream.events.Alert> alerts = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            for (ThresholdEngine.Action action : engine.onWindowClosed(T0 + (w + 1) * WINDOW, data)) {
+                if (action instanceof ThresholdEngine.AlertChange change) {
+                    alerts.add(Alerts.of(RUN, "softfactory", change.transition()));
+                }
+            }
+        }
+        List<ThresholdOutcome> outcomes = engine.finish(data::totalsOf, ReportBuilder.durationSeconds(data));
+        return ReportBuilder.build(data, outcomes, alerts, List.of(), true);
+    }
+
+    @Test
+    void theReportHasNoExternalReferenceAndEscapesEveryNameFromThePlan() throws Exception {
+        RunReport report = sampleReport();
+
+        String html = HtmlReport.render(report);
+        Path dir = Path.of(System.getProperty("loadstream.test.workdir", "target"), "sample-report");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(HtmlReport.FILE_NAME), html);
+        JsonReport.write(report, dir.resolve(JsonReport.FILE_NAME));
+        Files.writeString(dir.resolve("summary.txt"), ConsoleSummary.render(report, List.of()));
+
+        // no external reference of any kind
+        assertThat(html).doesNotContainPattern(Pattern.compile("https?://", Pattern.CASE_INSENSITIVE));
+        assertThat(html).doesNotContain("//cdn").doesNotContain("<link").doesNotContain("@import")
+                .doesNotContainPattern(Pattern.compile("<script[^>]*\\bsrc=", Pattern.CASE_INSENSITIVE))
+                .doesNotContainPattern(Pattern.compile("<img", Pattern.CASE_INSENSITIVE))
+                .doesNotContainPattern(Pattern.compile("url\\(", Pattern.CASE_INSENSITIVE));
+        // exactly one inline script: ours
+        assertThat(Pattern.compile("<script").matcher(html).results().count()).isEqualTo(1);
+        // hostile names are escaped wherever they appear
+        assertThat(html).doesNotContain("<script>alert(").doesNotContain("softfactory <weekly>")
+                .doesNotContain("target <1>")
+                .contains("GET /api/&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;?q=&quot;&amp;amp&quot;")
+                .contains("softfactory &lt;weekly&gt; &amp; co");
+        // what a reader looks for
+        assertThat(html).contains("<table class=\"sortable\" id=\"endpoints\">").contains("<svg")
+                .contains("Throughput and active VUs").contains("p95 per endpoint").contains("Error rate")
+                .contains("CPU per host").contains("THRESHOLDS FAILED").contains("Alerts");
+    }
+
+    @Test
+    void theSampleRunsFindingsCiteItsFigures() {
+        RunReport report = sampleReport();
+
+        assertThat(report.bottlenecks()).extracting(RunReport.Bottleneck::kind)
+                .contains("generator_saturated", "latency_rises_with_load", "errors", "slow_endpoint");
+        assertThat(report.summary().recommendations()).anySatisfy(r -> assertThat(r)
+                .startsWith("GET /api/sns/analytics p95 rose from").contains("as VUs went from 10 to 98")
+                .contains("target's CPU stayed under").contains("lock or a pool limit"));
+        assertThat(report.summary().recommendations()).anySatisfy(r -> assertThat(r)
+                .contains("generator's CPU on gen-1 was above 90% for 30 s"));
+    }
+
+    private static ThresholdSpec spec(String metric, String expression, long windowMs, long forMs, boolean abort) {
+        return ThresholdSpec.newBuilder().setMetric(metric).setExpression(expression).setWindowMs(windowMs)
+                .setForMs(forMs).setAbortOnFail(abort).setDelayAbortEvalMs(0).build();
+    }
+
+    private static SystemWindow system(String host, HostRole role, long start, double cpu, long memoryMb) {
+        return SystemWindow.newBuilder().setRunId(RUN).setHost(host).setRole(role).setWindowStartMs(start)
+                .setWindowEndMs(start + WINDOW).setSamples(10).setCpuMean(cpu - 3).setCpuMax(cpu)
+                .setProcessCpuMean(5).setProcessCpuMax(8).setMemoryUsedMeanBytes(memoryMb * 1024 * 1024)
+                .setMemoryUsedMaxBytes(memoryMb * 1024 * 1024).setHeapUsedMeanBytes(1).setHeapUsedMaxBytes(1)
+                .build();
+    }
+}
