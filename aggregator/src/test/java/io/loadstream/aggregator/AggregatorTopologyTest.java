@@ -207,6 +207,23 @@ class AggregatorTopologyTest {
     }
 
     @Test
+    void requestsReadBeforeStartedWithTheSameTimestampMoveIntoTheStartedWindowSize() {
+        // given: Streams read a request stamped like the STARTED record before it (a tie between partitions)
+        harness.send(ok(RUN, A, T0 + 100, 1_000));
+        harness.send(started(RUN, T0 + 100, 1_000, 0), T0 + 100);
+        harness.send(ok(RUN, A, T0 + 1_500, 2_000));
+
+        // when: the clock passes both 1 s windows
+        harness.send(control(RUN, ControlType.HEARTBEAT, T0 + 2_000, 0, 1), T0 + 2_000);
+
+        // then: both are 1 s windows, with one request each
+        List<KeyValue<String, EndpointWindow>> windows = TopologyHarness.drain(harness.windows);
+        assertThat(windowCounts(windows)).containsExactlyInAnyOrderEntriesOf(
+                Map.of(A + "@0", 1L, A + "@1000", 1L, "*@0", 1L, "*@1000", 1L));
+        assertThat(windows).allMatch(kv -> kv.value.getWindowEndMs() - kv.value.getWindowStartMs() == 1_000);
+    }
+
+    @Test
     void systemSamplesMakeWindowsPerHostWithMeanAndMax() {
         harness.send(started(RUN, T0, 10_000, 2_000), T0);
         harness.send(Events.system(RUN, "gen-host", T0 + 1_000, 10.0, 100));

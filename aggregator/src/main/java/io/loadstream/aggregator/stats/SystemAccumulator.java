@@ -35,6 +35,19 @@ public final class SystemAccumulator {
         heap.add(sample.getHeapUsedBytes());
     }
 
+    /**
+     * Adds everything in {@code other} to this accumulator.
+     *
+     * @param other the samples to add
+     */
+    public void merge(SystemAccumulator other) {
+        samples += other.samples;
+        cpu.merge(other.cpu);
+        processCpu.merge(other.processCpu);
+        memory.merge(other.memory);
+        heap.merge(other.heap);
+    }
+
     /** @return the number of samples recorded */
     public int samples() {
         return samples;
@@ -118,6 +131,12 @@ public final class SystemAccumulator {
             known++;
             sum += value;
             max = Math.max(max, value);
+        }
+
+        void merge(Figure other) {
+            known += other.known;
+            sum += other.sum;
+            max = Math.max(max, other.max);
         }
 
         double mean() {

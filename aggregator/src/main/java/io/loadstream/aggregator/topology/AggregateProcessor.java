@@ -84,7 +84,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
     public void init(ProcessorContext<byte[], Emitted> processorContext) {
         this.context = processorContext;
         this.store = processorContext.getStateStore(LiveStateStore.NAME);
-        this.state = store.live(processorContext.currentSystemTimeMs());
+        this.state = store.live();
         this.partition = processorContext.taskId().partition();
         if (partition >= partitionCount) {
             throw new IllegalStateException("Task " + processorContext.taskId() + " reads partition " + partition
@@ -180,7 +180,13 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         advanceClock(run, record.timestamp());
     }
 
-    /** Takes the run's window size and grace from its STARTED record, unless windows are already open. */
+    /**
+     * Takes the run's window size and grace from its first STARTED record. Requests whose timestamp equals the
+     * STARTED record's may be read before it (Streams picks either on a tie), and open windows of the default size:
+     * each such window moves whole into the window of the new size that holds all its events, which is exact
+     * because its first and last event fall into that one window. If a window cannot move (its events span two
+     * new windows) or windows were emitted already, the run keeps its current size, with a warning.
+     */
     private void configure(LiveState.RunState run, RunControl control) {
         if (run.configured) {
             return;
@@ -191,18 +197,58 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         if (size == run.windowSizeMs && grace == run.graceMs) {
             return;
         }
-        boolean hasWindows = run.endpoints.values().stream().anyMatch(e -> !e.windows.isEmpty())
-                || !run.systemWindows.isEmpty();
-        if (hasWindows) {
-            LOG.warn("Run {}: STARTED asks for {} ms windows with {} ms grace, but windows of {} ms are open "
+        boolean movable = !run.emittedWindows;
+        for (LiveState.EndpointState endpoint : run.endpoints.values()) {
+            for (LiveState.WindowEntry window : endpoint.windows.values()) {
+                movable &= startOf(window.stats.firstEventMs(), size) == startOf(window.stats.lastEventMs(), size);
+            }
+        }
+        if (!movable) {
+            LOG.warn("Run {}: STARTED asks for {} ms windows with {} ms grace, but windows of {} ms hold its events "
                     + "already at task {}; keeping those", run.runId, size, grace, run.windowSizeMs, context.taskId());
             return;
         }
+        for (LiveState.EndpointState endpoint : run.endpoints.values()) {
+            List<LiveState.WindowEntry> old = new ArrayList<>(endpoint.windows.values());
+            endpoint.windows.clear();
+            endpoint.forgetLastWindow();
+            for (LiveState.WindowEntry window : old) {
+                state.remove(window);
+                LiveState.WindowEntry moved = endpoint.window(startOf(window.stats.firstEventMs(), size), state);
+                moved.stats.merge(window.stats);
+                state.markDirty(moved);
+            }
+        }
+        for (TreeMap<Long, LiveState.SystemEntry> windows : run.systemWindows.values()) {
+            // System samples carry no per-sample times here: each window moves by its start (approximate).
+            List<LiveState.SystemEntry> old = new ArrayList<>(windows.values());
+            windows.clear();
+            for (LiveState.SystemEntry window : old) {
+                state.remove(window);
+                long start = startOf(window.start, size);
+                LiveState.SystemEntry moved = windows.get(start);
+                if (moved == null) {
+                    moved = new LiveState.SystemEntry(run, window.host, start, window.stats);
+                    windows.put(start, moved);
+                } else {
+                    moved.stats.merge(window.stats);
+                }
+                state.markDirty(moved);
+            }
+        }
         run.windowSizeMs = size;
         run.graceMs = grace;
-        run.clockMs = Long.MIN_VALUE;
         run.closedUpToMs = Long.MIN_VALUE;
         run.nextCloseAtMs = Long.MIN_VALUE;
+        long clock = run.clockMs;
+        run.clockMs = Long.MIN_VALUE;
+        if (clock != Long.MIN_VALUE) {
+            advanceClock(run, clock);
+        }
+    }
+
+    private static long startOf(long timestampMs, long size) {
+        return timestampMs - Math.floorMod(timestampMs, size);
     }
 
     private void onSystem(Record<byte[], byte[]> record, String topic) {
@@ -301,6 +347,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
                     break;
                 }
                 emitWindow(run, endpoint.endpoint, window.start, window.stats, timestamp);
+                run.emittedWindows = true;
                 starWindows.computeIfAbsent(window.start, s -> new Accumulator()).merge(window.stats);
                 windows.remove();
                 state.remove(window);
@@ -394,6 +441,10 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
     private void tick(long nowWallMs) {
         List<LiveState.RunState> toClose = new ArrayList<>();
         for (LiveState.RunState run : state.runs.values()) {
+            if (run.lastActivityWallMs == Long.MIN_VALUE) {
+                // Restored after a restart: the idle time counts from the first tick.
+                run.lastActivityWallMs = nowWallMs;
+            }
             if (run.finishing) {
                 toClose.add(run);
             } else if (nowWallMs - run.lastActivityWallMs >= config.idleTimeout().toMillis()) {

@@ -76,6 +76,8 @@ final class LiveState {
         long windowSizeMs;
         long graceMs;
         boolean configured;
+        /** Whether a window of the run was emitted by this task: its window size can no longer change. */
+        boolean emittedWindows;
         int segmentCount = 1;
         final BitSet finishedSegments = new BitSet();
         /** Highest record timestamp of the run's requests and control records at this task, epoch ms. */
@@ -85,7 +87,8 @@ final class LiveState {
         /** Clock at which the next window closes. */
         long nextCloseAtMs = Long.MIN_VALUE;
         boolean finishing;
-        /** Wall-clock time of the run's last record at this task (not stored: reset to now on restore). */
+        /** Wall-clock time of the run's last record at this task; not stored: after a restore it is unknown
+         *  ({@code Long.MIN_VALUE}) until the first wall-clock tick sets it to that tick's time. */
         long lastActivityWallMs;
         final Map<String, EndpointState> endpoints = new HashMap<>();
         final Map<String, TreeMap<Long, SystemEntry>> systemWindows = new HashMap<>();
@@ -112,6 +115,7 @@ final class LiveState {
             out.writeLong(windowSizeMs);
             out.writeLong(graceMs);
             out.writeBoolean(configured);
+            out.writeBoolean(emittedWindows);
             out.writeInt(segmentCount);
             long[] finished = finishedSegments.toLongArray();
             out.writeInt(finished.length);
@@ -152,6 +156,10 @@ final class LiveState {
             }
             lastWindow = window;
             return window;
+        }
+
+        void forgetLastWindow() {
+            lastWindow = null;
         }
 
         @Override
@@ -286,12 +294,11 @@ final class LiveState {
      * Rebuilds the live state from stored values (any order).
      *
      * @param values     the stored values
-     * @param nowWallMs  wall-clock time now, epoch ms: every run's last activity
      * @param defaults   window size and grace for a run whose meta entry is missing
      * @return the state
      * @throws IOException when a value cannot be read
      */
-    static LiveState restore(Iterable<byte[]> values, long nowWallMs, long[] defaults) throws IOException {
+    static LiveState restore(Iterable<byte[]> values, long[] defaults) throws IOException {
         LiveState state = new LiveState();
         for (byte[] value : values) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
@@ -300,12 +307,13 @@ final class LiveState {
                 state.finishedRuns.put(in.readUTF(), in.readLong());
                 continue;
             }
-            RunState run = state.run(in.readUTF(), defaults, nowWallMs);
+            RunState run = state.run(in.readUTF(), defaults);
             switch (type) {
                 case RUN -> {
                     run.windowSizeMs = in.readLong();
                     run.graceMs = in.readLong();
                     run.configured = in.readBoolean();
+                    run.emittedWindows = in.readBoolean();
                     run.segmentCount = in.readInt();
                     long[] words = new long[in.readInt()];
                     for (int i = 0; i < words.length; i++) {
@@ -340,10 +348,10 @@ final class LiveState {
         return state;
     }
 
-    private RunState run(String runId, long[] defaults, long nowWallMs) {
+    private RunState run(String runId, long[] defaults) {
         return runs.computeIfAbsent(runId, id -> {
             RunState run = new RunState(id, defaults[0], defaults[1]);
-            run.lastActivityWallMs = nowWallMs;
+            run.lastActivityWallMs = Long.MIN_VALUE;
             return run;
         });
     }

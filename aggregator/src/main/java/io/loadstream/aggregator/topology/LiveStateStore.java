@@ -80,10 +80,9 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
     /**
      * Returns the live state, rebuilding it from the inner store on first use after {@link #init}.
      *
-     * @param nowWallMs wall-clock time now, epoch ms
      * @return the live state
      */
-    LiveState live(long nowWallMs) {
+    LiveState live() {
         if (live == null) {
             List<byte[]> values = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> all = inner.all()) {
@@ -92,7 +91,7 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
                 }
             }
             try {
-                live = LiveState.restore(values, nowWallMs, defaults);
+                live = LiveState.restore(values, defaults);
             } catch (IOException e) {
                 throw new UncheckedIOException("The aggregator's state store " + NAME + " of task "
                         + context.taskId() + " holds a value it cannot read", e);

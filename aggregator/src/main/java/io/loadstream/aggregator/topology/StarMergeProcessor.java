@@ -81,6 +81,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
             return;
         }
         int p = partial.partition();
+        merge.windowSizeMs = partial.windowSizeMs();
         long before = merge.minClosedUpTo();
         merge.closedUpTo[p] = Math.max(merge.closedUpTo[p], partial.closedUpToMs());
         merge.complete[p] |= partial.complete();
@@ -152,7 +153,8 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
 
     /** What the merge knows of one run: each task's progress and totals, and the windows not yet emitted. */
     static final class MergeState {
-        final long windowSizeMs;
+        /** Window size of the run, from the latest share (tasks agree once they have read STARTED). */
+        long windowSizeMs;
         final long[] closedUpTo;
         final boolean[] complete;
         final Accumulator[] totals;
