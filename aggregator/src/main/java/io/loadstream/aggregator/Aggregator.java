@@ -70,8 +70,9 @@ public final class Aggregator implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         // Each commit serializes the dirty histograms: 1 s instead of the exactly-once default of 100 ms.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
-        // Wait for data already on the broker before picking the next record by timestamp (Kafka's default,
-        // stated because the FINISHED and heartbeat records rely on it to come after the requests before them).
+        // Kafka's default, stated because the run life cycle leans on it: before reading a record with a later
+        // timestamp, wait for data already on the broker (best effort; see FINISH_QUIET_MS in AggregateProcessor).
+        // A positive idle time stalled restarted instances for minutes in the kill -9 test.
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         // Larger batches per poll: the per-record work is small, so fetching is what costs.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);

@@ -108,7 +108,7 @@ class AggregatorTopologyTest {
 
         // when: only one segment has finished, nothing is complete even after a wall-clock tick
         harness.send(control(RUN, ControlType.FINISHED, T0 + 15_000, 0, 2), T0 + 15_000);
-        harness.advanceWallClock(Duration.ofSeconds(1));
+        harness.advanceWallClock(Duration.ofSeconds(4));
         assertThat(completeTotals()).isEmpty();
         // the first window closed by the clock (15 s >= 10 s + 2 s)
         assertThat(windowCounts(TopologyHarness.drain(harness.windows)))
@@ -116,7 +116,7 @@ class AggregatorTopologyTest {
 
         // then: the second FINISHED closes the rest at the next tick, and the totals are complete and add up
         harness.send(control(RUN, ControlType.FINISHED, T0 + 15_001, 1, 2), T0 + 15_001);
-        harness.advanceWallClock(Duration.ofSeconds(1));
+        harness.advanceWallClock(Duration.ofSeconds(4));
         assertThat(windowCounts(TopologyHarness.drain(harness.windows)))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(A + "@10000", 7L, B + "@10000", 3L, "*@10000", 10L));
         Map<String, EndpointTotals> complete = completeTotals();
@@ -145,7 +145,7 @@ class AggregatorTopologyTest {
         harness.send(ok(RUN, A, T0 + 2_000, 5_000));
         harness.send(ok(RUN, A, T0 + 12_600, 2_000));
         harness.send(control(RUN, ControlType.FINISHED, T0 + 13_000, 0, 1), T0 + 13_000);
-        harness.advanceWallClock(Duration.ofSeconds(1));
+        harness.advanceWallClock(Duration.ofSeconds(4));
 
         // then: it is in the totals, counted late, and in no window
         List<KeyValue<String, EndpointWindow>> windows = TopologyHarness.drain(harness.windows);
@@ -165,7 +165,7 @@ class AggregatorTopologyTest {
                 "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8), T0 + 1);
         harness.send(ok(RUN, A, T0 + 2, 1_000));
         harness.send(control(RUN, ControlType.FINISHED, T0 + 3, 0, 1), T0 + 3);
-        harness.advanceWallClock(Duration.ofSeconds(1));
+        harness.advanceWallClock(Duration.ofSeconds(4));
 
         List<TestRecord<byte[], byte[]>> dead = harness.dlq.readRecordsToList();
         assertThat(dead).hasSize(1);
@@ -244,7 +244,7 @@ class AggregatorTopologyTest {
         assertThat(window.getMemoryUsedMaxBytes()).isEqualTo(1_000_000);
 
         harness.send(control(RUN, ControlType.FINISHED, T0 + 13_000, 0, 1), T0 + 13_000);
-        harness.advanceWallClock(Duration.ofSeconds(1));
+        harness.advanceWallClock(Duration.ofSeconds(4));
         List<KeyValue<String, SystemWindow>> rest = TopologyHarness.drain(harness.systemWindows);
         assertThat(rest).hasSize(1);
         assertThat(rest.get(0).value.getCpuMean()).isEqualTo(50.0);

@@ -77,7 +77,7 @@ class PercentileAccuracyTest {
             }
             // when: the run finishes
             harness.send(Events.control(RUN, ControlType.FINISHED, T0 + 30_000, 0, 1), T0 + 30_000);
-            harness.advanceWallClock(Duration.ofSeconds(1));
+            harness.advanceWallClock(Duration.ofSeconds(4));
             windows = TopologyHarness.drain(harness.windows);
             complete = TopologyHarness.drain(harness.totals).stream().filter(kv -> kv.value.getComplete())
                     .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));

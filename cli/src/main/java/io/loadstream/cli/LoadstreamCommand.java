@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
             "",
             "Exit codes: 0 passed, 99 a threshold failed, 104 invalid plan or configuration, 1 any other failure."
         },
-        subcommands = {BrokerCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BrokerCommand.class, AggregateCommand.class, CommandLine.HelpCommand.class})
 public final class LoadstreamCommand implements Runnable {
 
     @CommandLine.Spec

@@ -40,15 +40,22 @@ import org.slf4j.LoggerFactory;
  * per task, so that one run's heartbeats cannot close another run's windows early; system samples carry wall-clock
  * times and do not move it.) Window {@code [s, e)} closes when the clock reaches {@code e + grace}.
  *
- * <p><b>End of a run.</b> When {@code FINISHED} has arrived from every segment, the run is closed at the next
- * wall-clock tick (at most {@value #TICK_MS} ms later, which lets requests with the same timestamp as the
- * {@code FINISHED} record be read first): all windows, the final totals ({@code complete = true}), then its state is
- * dropped. A run without any record here for the idle timeout is closed the same way.
+ * <p><b>End of a run.</b> When {@code FINISHED} has arrived from every segment, the run is closed once this task
+ * has read none of the run's requests for {@value #FINISH_QUIET_MS} ms (checked every {@value #TICK_MS} ms of wall
+ * clock), so that requests sent before FINISHED but read after it still count: all windows, the final totals
+ * ({@code complete = true}), then its state is dropped. A run without any record here for the idle timeout is
+ * closed the same way.
  */
 final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emitted> {
 
     /** Wall-clock tick for closing finished and idle runs, in milliseconds. */
     static final long TICK_MS = 500;
+    /**
+     * After FINISHED from every segment, a run closes once this task has read none of its requests for this long,
+     * in milliseconds (wall clock). Streams orders records of co-partitioned topics by timestamp only on a best-effort
+     * basis: under a backlog (a restart, a slow consumer), FINISHED may be read before requests sent before it.
+     */
+    static final long FINISH_QUIET_MS = 3_000;
     /** How long a closed run is remembered, so that stragglers do not reopen it, in milliseconds. */
     static final long FINISHED_RETENTION_MS = Duration.ofHours(1).toMillis();
     /** Header of a dead letter: why it did not decode. */
@@ -86,6 +93,12 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         this.store = processorContext.getStateStore(LiveStateStore.NAME);
         this.state = store.live();
         this.partition = processorContext.taskId().partition();
+        if (LOG.isDebugEnabled()) {
+            state.runs.values().forEach(run -> LOG.debug("Task {} restored run {}: {} requests in totals, clock {}, "
+                    + "closed up to {}", processorContext.taskId(), run.runId,
+                    run.endpoints.values().stream().mapToLong(e -> e.totals.count()).sum(), run.clockMs,
+                    run.closedUpToMs));
+        }
         if (partition >= partitionCount) {
             throw new IllegalStateException("Task " + processorContext.taskId() + " reads partition " + partition
                     + " but the topology was built for " + partitionCount + " partitions");
@@ -125,6 +138,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         }
         long ts = record.timestamp();
         run.lastActivityWallMs = context.currentSystemTimeMs();
+        run.lastRequestWallMs = run.lastActivityWallMs;
         LiveState.EndpointState endpoint = run.endpoints.get(timing.getEndpoint());
         if (endpoint == null) {
             endpoint = state.endpoint(run, timing.getEndpoint());
@@ -445,8 +459,13 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
                 // Restored after a restart: the idle time counts from the first tick.
                 run.lastActivityWallMs = nowWallMs;
             }
+            if (run.lastRequestWallMs == Long.MIN_VALUE) {
+                run.lastRequestWallMs = nowWallMs;
+            }
             if (run.finishing) {
-                toClose.add(run);
+                if (nowWallMs - run.lastRequestWallMs >= FINISH_QUIET_MS) {
+                    toClose.add(run);
+                }
             } else if (nowWallMs - run.lastActivityWallMs >= config.idleTimeout().toMillis()) {
                 LOG.warn("Run {} had no record at task {} for {} s and no FINISHED from every segment "
                         + "({} of {}); closing it", run.runId, context.taskId(),
@@ -456,6 +475,8 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
             }
         }
         for (LiveState.RunState run : toClose) {
+            LOG.debug("Task {} closes run {}: {} requests in totals, clock {}", context.taskId(), run.runId,
+                    run.endpoints.values().stream().mapToLong(e -> e.totals.count()).sum(), run.clockMs);
             close(run, Long.MAX_VALUE, true);
         }
         Iterator<Map.Entry<String, Long>> finished = state.finishedRuns.entrySet().iterator();

@@ -90,6 +90,8 @@ final class LiveState {
         /** Wall-clock time of the run's last record at this task; not stored: after a restore it is unknown
          *  ({@code Long.MIN_VALUE}) until the first wall-clock tick sets it to that tick's time. */
         long lastActivityWallMs;
+        /** Wall-clock time of the run's last request at this task; not stored, like the last activity. */
+        long lastRequestWallMs = Long.MIN_VALUE;
         final Map<String, EndpointState> endpoints = new HashMap<>();
         final Map<String, TreeMap<Long, SystemEntry>> systemWindows = new HashMap<>();
 

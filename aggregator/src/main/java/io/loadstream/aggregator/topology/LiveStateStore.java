@@ -43,6 +43,8 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
     /** Name of the store, and of its changelog topic ({@code <application.id>-live-state-changelog}). */
     public static final String NAME = "live-state";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveStateStore.class);
+
     private final KeyValueStore<Bytes, byte[]> inner;
     private final long[] defaults;
     private final ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
@@ -106,7 +108,13 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
         if (live == null) {
             return;
         }
-        for (LiveState.Change change : live.drainChanges(scratch)) {
+        List<LiveState.Change> changes = live.drainChanges(scratch);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("Task {}: writing {} changed entries before the commit: {}", context.taskId(), changes.size(),
+                    live.runs.values().stream().map(r -> r.runId + "=" + r.endpoints.values().stream()
+                            .mapToLong(e -> e.totals.count()).sum()).toList());
+        }
+        for (LiveState.Change change : changes) {
             Bytes key = Bytes.wrap(change.key().getBytes(StandardCharsets.UTF_8));
             if (change.value() == null) {
                 inner.delete(key);
