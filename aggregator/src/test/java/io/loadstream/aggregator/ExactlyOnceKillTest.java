@@ -1,0 +1,186 @@
+package io.loadstream.aggregator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loadstream.events.ControlType;
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.EndpointWindow;
+import io.loadstream.schemas.TopicSetup;
+import io.loadstream.schemas.Topics;
+import io.loadstream.testkit.KafkaExtension;
+import io.loadstream.testkit.TestKafka;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exactly once across a crash: an aggregator in a child JVM is killed with SIGKILL mid-stream and restarted. */
+@ExtendWith(KafkaExtension.class)
+class ExactlyOnceKillTest {
+
+    /** A dead member leaves the group within 6 s (the broker's minimum), not Kafka's default 45 s. */
+    static final Map<String, String> FAST_GROUP = Map.of(
+            StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
+            StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000");
+
+    private static final int PARTITIONS = 3;
+    private static final int EVENTS = 60_000;
+    private static final String[] ENDPOINTS = {"GET /a", "GET /b", "POST /c", "GET /d/{id}", "PUT /e"};
+    private static final long T0 = 1_767_225_600_000L;
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    @Disabled("Fails: after the restart the complete totals miss events. The restored state equals the last state "
+            + "written before a commit, but the restarted instance closes the run (FINISHED read, then 3 s without "
+            + "requests) while its requests partitions still hold unread requests: the task stalls without "
+            + "processing while wall-clock ticks go on. See docs/AGGREGATOR.md, Known problems.")
+    void totalsEqualTheEventsProducedAfterAKillMinus9AndRestart(TestKafka kafka) throws Exception {
+        // given: topics, and a run with 1 s windows
+        String prefix = TestKafka.uniqueTopic("eos");
+        Topics topics = Topics.withPrefix(prefix);
+        Properties admin = new Properties();
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        new TopicSetup(PARTITIONS, (short) 1).ensure(admin, topics);
+        String runId = "eos-run";
+        String appId = TestKafka.uniqueTopic("eos-app");
+        Map<String, Long> sent = new HashMap<>();
+        try (KafkaRun run = new KafkaRun(kafka, topics, PARTITIONS)) {
+            run.sendToAllPartitions(Events.started(runId, T0, 1_000, 200), T0);
+            run.flush();
+
+            // when: the first aggregator reads a stream that keeps coming, and is killed once it has emitted windows
+            Process first = startChild(kafka, appId, prefix);
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Integer> producing = CompletableFuture.supplyAsync(
+                    () -> produce(run, runId, 0, EVENTS / 2, sent, stop));
+            try (KafkaConsumer<byte[], byte[]> windows = run.committedConsumer(topics.windows())) {
+                KafkaRun.Output<EndpointWindow> seen = new KafkaRun.Output<>();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (seen.last.size() < 10 && System.nanoTime() < deadline) {
+                    run.windowsConsumer(seen, windows);
+                }
+                assertThat(seen.last).as("windows before the kill").hasSizeGreaterThanOrEqualTo(10);
+            }
+            first.destroyForcibly();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            int produced = producing.get(60, TimeUnit.SECONDS);
+
+            // and: the rest of the run is produced while it is down, and a new aggregator takes over
+            produced += produce(run, runId, produced, EVENTS - produced, sent, stop);
+            long end = T0 + produced;
+            run.sendToAllPartitions(Events.control(runId, ControlType.FINISHED, end, 0, 1), end);
+            run.flush();
+            Process second = startChild(kafka, appId, prefix);
+            try {
+                // then: the complete totals count every event exactly once
+                Map<String, EndpointTotals> complete = run.completeTotals(
+                        c -> c.containsKey(runId + "|*"), Duration.ofSeconds(120));
+                assertThat(complete).containsKey(runId + "|*");
+                Map<String, Long> counted = new HashMap<>();
+                complete.forEach((key, totals) -> counted.put(totals.getEndpoint(), totals.getStats().getCount()));
+                Map<String, Long> expected = new HashMap<>(sent);
+                expected.put("*", (long) EVENTS);
+                assertThat(counted).isEqualTo(expected);
+                // and: every window was emitted once, and windows plus late events hold every event
+                KafkaRun.Output<EndpointWindow> windows = run.windows(Duration.ofSeconds(30));
+                assertThat(windows.times.values()).allMatch(times -> times == 1);
+                long inWindows = windows.last.values().stream().filter(w -> !w.getEndpoint().equals("*"))
+                        .mapToLong(w -> w.getStats().getCount()).sum();
+                long inStarWindows = windows.last.values().stream().filter(w -> w.getEndpoint().equals("*"))
+                        .mapToLong(w -> w.getStats().getCount()).sum();
+                long late = complete.get(runId + "|*").getLateEvents();
+                assertThat(inWindows + late).isEqualTo(EVENTS);
+                assertThat(inStarWindows).isEqualTo(inWindows);
+            } finally {
+                second.destroyForcibly();
+                second.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** Sends {@code count} requests, 1 ms apart from {@code from}, with a heartbeat every 500. */
+    private static int produce(KafkaRun run, String runId, int from, int count, Map<String, Long> sent,
+                               AtomicBoolean stop) {
+        int i = from;
+        for (; i < from + count && !stop.get(); i++) {
+            String endpoint = ENDPOINTS[i % ENDPOINTS.length];
+            run.send(Events.ok(runId, endpoint, T0 + i, 1_000 + (i % 997) * 10L));
+            synchronized (sent) {
+                sent.merge(endpoint, 1L, Long::sum);
+            }
+            if (i % 500 == 499) {
+                run.flush();
+                run.sendToAllPartitions(Events.control(runId, ControlType.HEARTBEAT, T0 + i, 0, 1), T0 + i);
+                // Paced, so that the aggregator is killed in the middle of the stream.
+                sleepQuietly(20);
+            }
+        }
+        run.flush();
+        return i - from;
+    }
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Process startChild(TestKafka kafka, String appId, String prefix) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "-Dlogback.configurationFile=logback-child.xml",
+                "-Dloadstream.child.log=" + System.getProperty("loadstream.test.workdir", "target")
+                        + "/aggregator-child.log",
+                AggregatorProcessForTest.class.getName(), kafka.bootstrapServers(), appId,
+                stateDir.toString(), prefix, Integer.toString(PARTITIONS));
+        builder.redirectErrorStream(true);
+        builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> running = CompletableFuture.supplyAsync(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.equals("RUNNING")) {
+                        return true;
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // The child died: reported below.
+            }
+            return false;
+        });
+        boolean started = running.get(120, TimeUnit.SECONDS);
+        if (!started) {
+            process.destroyForcibly();
+            throw new AssertionError("The aggregator child did not start; see " + new File("target/test.log"));
+        }
+        return process;
+    }
+
+    static List<String> endpoints() {
+        return List.of(ENDPOINTS);
+    }
+}

@@ -1,0 +1,133 @@
+package io.loadstream.aggregator;
+
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.EndpointWindow;
+import io.loadstream.events.RequestTiming;
+import io.loadstream.events.RunControl;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.Topics;
+import io.loadstream.testkit.TestKafka;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/** Plays the generators' part on a real broker, and reads what the aggregator wrote (read_committed). */
+final class KafkaRun implements AutoCloseable {
+
+    final Topics topics;
+    final int partitions;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final TestKafka kafka;
+
+    KafkaRun(TestKafka kafka, Topics topics, int partitions) {
+        this.kafka = kafka;
+        this.topics = topics;
+        this.partitions = partitions;
+        Properties config = kafka.producerProperties();
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        this.producer = new KafkaProducer<>(config);
+    }
+
+    void send(RequestTiming request) {
+        String key = EventKeys.requestKey(request.getRunId(), request.getEndpoint());
+        producer.send(new ProducerRecord<>(topics.requests(), null, request.getIntendedStartUs() / 1000,
+                key.getBytes(StandardCharsets.UTF_8), EventSerdes.requestTiming().serialize(topics.requests(),
+                request)));
+    }
+
+    /** Sends a control record to every control partition, as generators do. */
+    void sendToAllPartitions(RunControl control, long watermarkMs) {
+        byte[] value = EventSerdes.runControl().serialize(topics.control(), control);
+        for (int p = 0; p < partitions; p++) {
+            producer.send(new ProducerRecord<>(topics.control(), p, watermarkMs,
+                    control.getRunId().getBytes(StandardCharsets.UTF_8), value));
+        }
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    /** Output of the aggregator: the last value per key, and how often each key came. */
+    static final class Output<V> {
+        final Map<String, V> last = new HashMap<>();
+        final Map<String, Integer> times = new HashMap<>();
+    }
+
+    Output<EndpointWindow> windowsConsumer(Output<EndpointWindow> into, KafkaConsumer<byte[], byte[]> consumer) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            into.last.put(key, EventSerdes.endpointWindow().deserialize(r.topic(), r.value()));
+            into.times.merge(key, 1, Integer::sum);
+        }
+        return into;
+    }
+
+    KafkaConsumer<byte[], byte[]> committedConsumer(String topic) {
+        Properties config = kafka.consumerProperties();
+        // Only what the aggregator committed: aborted transactions of a killed instance stay invisible.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config);
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    /** Reads complete totals until {@code done} holds for them or the timeout passes. */
+    Map<String, EndpointTotals> completeTotals(Predicate<Map<String, EndpointTotals>> done, Duration timeout) {
+        Map<String, EndpointTotals> complete = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(topics.totals())) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (!done.test(complete) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    EndpointTotals totals = EventSerdes.endpointTotals().deserialize(r.topic(), r.value());
+                    if (totals.getComplete()) {
+                        EndpointTotals before = complete.put(new String(r.key(), StandardCharsets.UTF_8), totals);
+                        if (before != null) {
+                            throw new AssertionError("Complete totals emitted twice for " + totals.getRunId() + "|"
+                                    + totals.getEndpoint());
+                        }
+                    }
+                }
+            }
+        }
+        return complete;
+    }
+
+    /** Reads every committed window on the topic now: from the beginning up to the last stable offset. */
+    Output<EndpointWindow> windows(Duration timeout) {
+        Output<EndpointWindow> out = new Output<>();
+        Properties config = kafka.consumerProperties();
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitionsOf = consumer.partitionsFor(topics.windows()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitionsOf);
+            consumer.seekToBeginning(partitionsOf);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitionsOf);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (partitionsOf.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
+                windowsConsumer(out, consumer);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

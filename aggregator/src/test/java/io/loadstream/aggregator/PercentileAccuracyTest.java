@@ -1,0 +1,120 @@
+package io.loadstream.aggregator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.loadstream.events.ControlType;
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.EndpointWindow;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.DoubleSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
+import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.apache.commons.math3.stat.ranking.NaNStrategy;
+import org.apache.kafka.streams.KeyValue;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Window and whole-run percentiles from the production topology, against the exact nearest-rank percentile of
+ * the raw values (Commons Math, estimation type R_1, the inverse of the empirical distribution).
+ */
+class PercentileAccuracyTest {
+
+    private static final int VALUES = 120_000;
+    private static final int WINDOWS = 3;
+    private static final long T0 = 1_767_225_600_000L;
+    private static final double[] PERCENTILES = {50, 90, 95, 99, 99.9};
+    private static final String RUN = "acc";
+    private static final String ENDPOINT = "GET /x";
+
+    @TempDir
+    Path stateDir;
+
+    static Stream<Arguments> distributions() {
+        return Stream.of(
+                Arguments.of("uniform 1 ms to 1 s", sampler(new Random(1), r -> 1_000 + r.nextDouble() * 999_000)),
+                Arguments.of("lognormal around 50 ms", sampler(new Random(2),
+                        r -> Math.exp(Math.log(50_000) + r.nextGaussian()))),
+                Arguments.of("bimodal 10 ms and 800 ms", sampler(new Random(3), r -> r.nextDouble() < 0.8
+                        ? 10_000 + r.nextGaussian() * 1_000 : 800_000 + r.nextGaussian() * 50_000)),
+                Arguments.of("heavy-tailed Pareto from 5 ms", sampler(new Random(4),
+                        r -> 5_000 / Math.pow(1 - r.nextDouble(), 1 / 1.2))));
+    }
+
+    private static DoubleSupplier sampler(Random random, java.util.function.ToDoubleFunction<Random> draw) {
+        return () -> draw.applyAsDouble(random);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("distributions")
+    void windowAndRunPercentilesAreWithinOnePercentOfTheExactOnes(String name, DoubleSupplier latency)
+            throws Exception {
+        // given: latencies in microseconds, spread over three 10 s windows
+        long[] values = new long[VALUES];
+        List<List<Long>> byWindow = new ArrayList<>();
+        for (int w = 0; w < WINDOWS; w++) {
+            byWindow.add(new ArrayList<>());
+        }
+        Map<String, EndpointTotals> complete;
+        List<KeyValue<String, EndpointWindow>> windows;
+        try (TopologyHarness harness = new TopologyHarness(stateDir, Instant.ofEpochMilli(T0))) {
+            harness.send(Events.started(RUN, T0, 10_000, 2_000), T0);
+            for (int i = 0; i < VALUES; i++) {
+                values[i] = Math.max(1, Math.min(3_600_000_000L, Math.round(latency.getAsDouble())));
+                long at = T0 + (long) i * WINDOWS * 10_000 / VALUES;
+                byWindow.get((int) ((at - T0) / 10_000)).add(values[i]);
+                harness.send(Events.ok(RUN, ENDPOINT, at, values[i]));
+            }
+            // when: the run finishes
+            harness.send(Events.control(RUN, ControlType.FINISHED, T0 + 30_000, 0, 1), T0 + 30_000);
+            harness.advanceWallClock(Duration.ofSeconds(4));
+            windows = TopologyHarness.drain(harness.windows);
+            complete = TopologyHarness.drain(harness.totals).stream().filter(kv -> kv.value.getComplete())
+                    .collect(Collectors.toMap(kv -> kv.key, kv -> kv.value));
+        }
+
+        // then: whole run, for the endpoint and for *
+        for (String endpoint : List.of(ENDPOINT, "*")) {
+            EndpointTotals totals = complete.get(RUN + "|" + endpoint);
+            assertThat(totals.getStats().getCount()).isEqualTo(VALUES);
+            assertWithinOnePercent(name + " run " + endpoint,
+                    AggregatorTopologyTest.decode(totals.getStats().getHistogram().array()), values);
+        }
+        // and: every window
+        assertThat(windows).hasSize(2 * WINDOWS);
+        for (KeyValue<String, EndpointWindow> kv : windows) {
+            int w = (int) ((kv.value.getWindowStartMs() - T0) / 10_000);
+            long[] windowValues = byWindow.get(w).stream().mapToLong(Long::longValue).toArray();
+            assertThat(kv.value.getStats().getCount()).isEqualTo(windowValues.length);
+            assertWithinOnePercent(name + " window " + w + " " + kv.value.getEndpoint(),
+                    AggregatorTopologyTest.decode(kv.value.getStats().getHistogram().array()), windowValues);
+        }
+    }
+
+    private static void assertWithinOnePercent(String what, Histogram histogram, long[] values) {
+        double[] data = new double[values.length];
+        for (int i = 0; i < values.length; i++) {
+            data[i] = values[i];
+        }
+        Percentile exact = new Percentile().withEstimationType(Percentile.EstimationType.R_1)
+                .withNaNStrategy(NaNStrategy.FAILED);
+        exact.setData(data);
+        for (double p : PERCENTILES) {
+            double oracle = exact.evaluate(p);
+            double measured = histogram.getValueAtPercentile(p);
+            assertThat(Math.abs(measured - oracle) / oracle)
+                    .as("%s p%s: histogram %s, exact %s", what, p, measured, oracle)
+                    .isLessThanOrEqualTo(0.01);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.loadstream.cli;
+
+import io.loadstream.aggregator.Aggregator;
+import io.loadstream.aggregator.AggregatorConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code loadstream aggregate}: one aggregator instance (Kafka Streams), until Ctrl-C or SIGTERM, then a clean
+ * shutdown that commits what it has processed. Instances with the same application id share the partitions.
+ */
+@Command(
+        name = "aggregate",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = {
+            "Run one aggregator instance until Ctrl-C or SIGTERM.",
+            "It reads requests, control and system samples and writes closed windows, run totals and system "
+                    + "windows (exactly once). Start several with the same --application-id to share the work."
+        })
+final class AggregateCommand implements Callable<Integer> {
+
+    /** How long a clean shutdown may take. */
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
+            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
+    String bootstrap;
+
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = AggregatorConfig.DEFAULT_APPLICATION_ID,
+            description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Directory for the local state (default: Kafka Streams' temporary directory).")
+    Path stateDir;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the instance to run (default: ${DEFAULT-VALUE} s).")
+    int startTimeoutSeconds;
+
+    private final AtomicBoolean stopping = new AtomicBoolean();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        AggregatorConfig config = config();
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Starting the aggregator (" + config.applicationId() + ") against " + bootstrap + " ...");
+        out.flush();
+        Aggregator aggregator;
+        try {
+            aggregator = Aggregator.start(config);
+        } catch (IllegalStateException e) {
+            throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
+            out.println("Stopping the aggregator ...");
+            out.flush();
+            aggregator.close(STOP_TIMEOUT);
+            out.println("Aggregator stopped.");
+            out.flush();
+        }, "loadstream-aggregate-stop"));
+        try {
+            aggregator.awaitRunning(Duration.ofSeconds(startTimeoutSeconds));
+        } catch (IllegalStateException e) {
+            if (stopping.get()) {
+                return ExitCodes.OK;
+            }
+            aggregator.close(STOP_TIMEOUT);
+            throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
+        }
+        out.println("Aggregator running. Press Ctrl-C to stop it.");
+        out.flush();
+        Throwable failure;
+        try {
+            failure = aggregator.failure().get();
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        }
+        if (stopping.get()) {
+            return ExitCodes.OK;
+        }
+        throw new UserFacingException("The aggregator stopped: " + failure.getMessage(), ExitCodes.FAILURE, failure);
+    }
+
+    private AggregatorConfig config() {
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was " + threads);
+        }
+        if (startTimeoutSeconds <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--start-timeout must be a positive number of seconds, was " + startTimeoutSeconds);
+        }
+        if (bootstrap.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap must not be empty");
+        }
+        if (applicationId.isBlank()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--application-id must not be empty");
+        }
+        return AggregatorConfig.defaults(bootstrap)
+                .withApplicationId(applicationId)
+                .withStateDir(stateDir)
+                .withThreads(threads);
+    }
+}
