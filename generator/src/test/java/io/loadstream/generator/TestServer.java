@@ -38,6 +38,8 @@ final class TestServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final AtomicLong stallEpochNanos = new AtomicLong();
+    /** How long each /fixed response was actually held in the server, from arrival to answer, microseconds. */
+    final java.util.Queue<Long> fixedDelaysMicros = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     TestServer() throws Exception {
         this(false);
@@ -76,7 +78,11 @@ final class TestServer implements AutoCloseable {
         if (path.equals("/fixed")) {
             String query = request.getHttpURI().getQuery();
             long ms = query != null && query.startsWith("ms=") ? Long.parseLong(query.substring(3)) : 20;
-            later(ms, () -> answer(response, callback, 200, "ok"));
+            long arrived = System.nanoTime();
+            later(ms, () -> {
+                fixedDelaysMicros.add((System.nanoTime() - arrived) / 1000);
+                answer(response, callback, 200, "ok");
+            });
         } else if (path.startsWith("/status/")) {
             answer(response, callback, Integer.parseInt(path.substring("/status/".length())), "status");
         } else if (path.equals("/body")) {
