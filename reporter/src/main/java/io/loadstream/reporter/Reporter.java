@@ -17,6 +17,7 @@ import io.loadstream.reporter.report.JsonReport;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.report.RunReport;
 import io.loadstream.reporter.run.RunData;
+import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.ThresholdEngine;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import io.loadstream.reporter.threshold.ThresholdRule;
@@ -270,6 +271,8 @@ public final class Reporter {
                 }
             } else if (topic.equals(topics.totals())) {
                 EndpointTotals totals = EventSerdes.endpointTotals().deserialize(topic, record.value());
+                // Decode the histogram once here, so that a corrupt one goes to the DLQ instead of failing the report.
+                Stats.of(totals.getStats());
                 data.onTotals(totals);
             } else if (topic.equals(topics.systemWindows())) {
                 SystemWindow window = EventSerdes.systemWindow().deserialize(topic, record.value());

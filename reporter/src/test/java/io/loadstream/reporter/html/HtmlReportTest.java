@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * The HTML report of a sample run: self-contained (no external reference of any kind) and escaped. The sample is
  * also written to {@code target/sample-report/} so that it can be opened or screenshotted in a browser.
  */
-class HtmlReportTest {
+public class HtmlReportTest {
 
     private static final String RUN = "sample-run";
     private static final long T0 = 1_764_000_000_000L;
@@ -40,7 +40,7 @@ class HtmlReportTest {
     private static final String EVIL = "GET /api/<script>alert('x')</script>?q=\"&amp\"";
 
     /** A run of 2 minutes with a ramp, 10 endpoints, errors, a slow endpoint and a hostile endpoint name. */
-    static RunReport sampleReport() {
+    public static RunReport sampleReport() {
         RunData data = new RunData(RUN, 3_600_000);
         List<ThresholdSpec> specs = List.of(
                 spec("http_req_duration", "p(95)<500", 0, 0, false),
