@@ -56,15 +56,56 @@ class GeneratorLatencyTest {
         Percentile p50 = new Percentile().withEstimationType(Percentile.EstimationType.R_1);
         double[] ttfbMs = events.stream().mapToDouble(e -> e.getTimeToFirstByteUs() / 1000.0).toArray();
         double[] heldMs = server.fixedDelaysMicros.stream().mapToDouble(us -> us / 1000.0).toArray();
-        assertThat(p50.evaluate(latenciesMs, 50))
+        // The same server, a bare blocking Jetty client loop with 2 threads, no Kafka: what this machine itself
+        // adds to 20 ms. On a quiet machine that is well under 1 ms; on a shared VM, waking an idle vCPU after
+        // the 20 ms wait alone can cost 1-3 ms, and that is not the generator's doing. Both medians swing by about
+        // a millisecond from run to run there, hence 2 ms of room over the bare loop; 21 ms wherever it is quiet.
+        double bareMs = bareJettyLoopP50Ms("/fixed?ms=20", Duration.ofSeconds(2));
+        double p50Ms = p50.evaluate(latenciesMs, 50);
+        assertThat(p50Ms)
                 .as("p50 of %d latencies (min %.2f, p10 %.2f, p90 %.2f ms; p50 TTFB %.2f ms; p50 of the time the "
-                        + "server actually held the responses %.2f ms)", latenciesMs.length,
-                        java.util.Arrays.stream(latenciesMs).min().orElse(0), p50.evaluate(latenciesMs, 10),
-                        p50.evaluate(latenciesMs, 90), p50.evaluate(ttfbMs, 50), p50.evaluate(heldMs, 50))
-                .isBetween(19.0, 21.0);
+                        + "server actually held the responses %.2f ms; bare Jetty loop p50 %.2f ms)",
+                        latenciesMs.length, java.util.Arrays.stream(latenciesMs).min().orElse(0),
+                        p50.evaluate(latenciesMs, 10), p50.evaluate(latenciesMs, 90), p50.evaluate(ttfbMs, 50),
+                        p50.evaluate(heldMs, 50), bareMs)
+                .isGreaterThanOrEqualTo(20.0)
+                .isLessThanOrEqualTo(Math.max(21.0, bareMs + 2.0));
         // Closed model: the intended start is the actual start.
         assertThat(events).allMatch(e -> e.getIntendedStartUs() == e.getActualStartUs()
                 && e.getLatencyUs() == e.getServiceTimeUs());
+    }
+
+    /** The p50, in ms, of a bare blocking Jetty client loop (2 threads) against {@code path}, for {@code length}. */
+    private double bareJettyLoopP50Ms(String path, Duration length) throws Exception {
+        org.eclipse.jetty.client.HttpClient client = new org.eclipse.jetty.client.HttpClient();
+        client.start();
+        try {
+            List<Double> latencies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            long end = System.nanoTime() + length.toNanos();
+            Thread[] threads = new Thread[2];
+            for (int i = 0; i < threads.length; i++) {
+                threads[i] = new Thread(() -> {
+                    while (System.nanoTime() < end) {
+                        long start = System.nanoTime();
+                        try {
+                            client.newRequest(server.url() + path).timeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                                    .send();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                        latencies.add((System.nanoTime() - start) / 1e6);
+                    }
+                });
+                threads[i].start();
+            }
+            for (Thread thread : threads) {
+                thread.join(length.toMillis() + 10_000);
+            }
+            return new Percentile().withEstimationType(Percentile.EstimationType.R_1)
+                    .evaluate(latencies.stream().mapToDouble(Double::doubleValue).toArray(), 50);
+        } finally {
+            client.stop();
+        }
     }
 
     @Test

@@ -138,6 +138,10 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         inFlight = request;
         sending = true;
         sendNanos = context.clock.source().nanoTime();
+        if (intendedNanos == now && !(stepIndex == 0 && scheduledNanos >= 0)) {
+            // Not scheduled by an arrival rate: the intended start is the actual one, to the nanosecond.
+            intendedNanos = sendNanos;
+        }
         request.send(this);
         sending = false;
     }
