@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -71,14 +70,9 @@ public final class Aggregator implements AutoCloseable {
         // Each commit serializes the dirty histograms: 1 s instead of the exactly-once default of 100 ms.
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
         // Kafka's default, stated because the run life cycle leans on it: before reading a record with a later
-        // timestamp, wait for data already on the broker (best effort; see FINISH_QUIET_MS in AggregateProcessor).
-        // A positive idle time stalled restarted instances for minutes in the kill -9 test.
+        // timestamp, wait for data already on the broker, so that heartbeats come after the requests sent before
+        // them (with -1, a single instance counted 10% of a run's requests as late in ScaleOutTest).
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
-        // Larger batches per poll: the per-record work is small, so fetching is what costs.
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 5_000);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_BYTES_CONFIG), 64 * 1024 * 1024);
-        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG), 8 * 1024 * 1024);
-        props.put(StreamsConfig.BUFFERED_RECORDS_PER_PARTITION_CONFIG, 20_000);
         // Changelog and output records compress well (histograms and repeated names).
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
         props.putAll(config.extraProperties());

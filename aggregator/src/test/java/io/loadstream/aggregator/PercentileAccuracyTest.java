@@ -26,14 +26,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Window and whole-run percentiles from the production topology, against the exact nearest-rank percentile of
- * the raw values (Commons Math, estimation type R_1, the inverse of the empirical distribution).
+ * the raw values (nearest rank computed in integers; the median also against Commons Math's R_1).
  */
 class PercentileAccuracyTest {
 
     private static final int VALUES = 120_000;
+    /** Percentiles checked, in tenths of a percent (p50 ... p99.9), so that ranks are computed exactly. */
+    private static final int[] PERMILLE = {500, 900, 950, 990, 999};
     private static final int WINDOWS = 3;
     private static final long T0 = 1_767_225_600_000L;
-    private static final double[] PERCENTILES = {50, 90, 95, 99, 99.9};
     private static final String RUN = "acc";
     private static final String ENDPOINT = "GET /x";
 
@@ -101,20 +102,27 @@ class PercentileAccuracyTest {
         }
     }
 
+    /**
+     * Compares with the exact nearest-rank percentile of the raw values: the value of rank ceil(p * N) in sorted
+     * order, with the rank computed in integers (Commons Math's R_1 estimate is the same definition, but its
+     * floating-point rank lands one higher for p99.9 of 40,000 values, which in a sparse tail moves the value by
+     * several percent).
+     */
     private static void assertWithinOnePercent(String what, Histogram histogram, long[] values) {
-        double[] data = new double[values.length];
-        for (int i = 0; i < values.length; i++) {
-            data[i] = values[i];
-        }
-        Percentile exact = new Percentile().withEstimationType(Percentile.EstimationType.R_1)
-                .withNaNStrategy(NaNStrategy.FAILED);
-        exact.setData(data);
-        for (double p : PERCENTILES) {
-            double oracle = exact.evaluate(p);
-            double measured = histogram.getValueAtPercentile(p);
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        for (int permille : PERMILLE) {
+            long rank = (permille * (long) sorted.length + 999) / 1000;
+            double oracle = sorted[(int) rank - 1];
+            double measured = histogram.getValueAtPercentile(permille / 10.0);
             assertThat(Math.abs(measured - oracle) / oracle)
-                    .as("%s p%s: histogram %s, exact %s", what, p, measured, oracle)
+                    .as("%s p%s: histogram %s, exact %s", what, permille / 10.0, measured, oracle)
                     .isLessThanOrEqualTo(0.01);
         }
+        // and the median agrees with Commons Math's own estimate as well
+        double[] data = java.util.Arrays.stream(values).asDoubleStream().toArray();
+        double median = new Percentile().withEstimationType(Percentile.EstimationType.R_1)
+                .withNaNStrategy(NaNStrategy.FAILED).evaluate(data, 50);
+        assertThat(Math.abs(histogram.getValueAtPercentile(50) - median) / median).isLessThanOrEqualTo(0.01);
     }
 }

@@ -100,7 +100,8 @@ final class AggregateCommand implements Callable<Integer> {
 
     private AggregatorConfig config() {
         if (threads < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1, was " + threads);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--threads must be at least 1, was " + threads);
         }
         if (startTimeoutSeconds <= 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),

@@ -321,6 +321,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         }
         run = new LiveState.RunState(runId, config.defaultWindowSize().toMillis(), config.defaultGrace().toMillis());
         run.lastActivityWallMs = context.currentSystemTimeMs();
+        run.lastRequestWallMs = run.lastActivityWallMs;
         state.runs.put(runId, run);
         state.markDirty(run);
         return run;
