@@ -79,8 +79,14 @@ public record TopicSetup(int partitions, short replication) {
             throw new IllegalStateException("Interrupted while creating the loadstream topics", e);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException("Could not create the loadstream topics at "
-                    + adminProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + ": "
+            String servers = adminProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+            if (cause instanceof TimeoutException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new IllegalStateException("No Kafka broker answered at " + servers + " within "
+                        + TIMEOUT_SECONDS + " s; check the bootstrap servers, or start one with "
+                        + "'loadstream broker'.", cause);
+            }
+            throw new IllegalStateException("Could not create the loadstream topics at " + servers + ": "
                     + cause.getMessage(), cause);
         }
     }

@@ -52,6 +52,20 @@ class TopicSetupTest {
     }
 
     @Test
+    void anUnreachableBrokerIsOneSentenceNamingTheAddress() throws Exception {
+        Properties props = new Properties();
+        String nobody = "127.0.0.1:" + io.loadstream.broker.LoopbackPorts.freePort();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, nobody);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 1_000);
+
+        assertThatThrownBy(() -> TopicSetup.DEFAULT.ensure(props, Topics.DEFAULT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("No Kafka broker answered at " + nobody + " within 30 s; check the bootstrap servers, "
+                        + "or start one with 'loadstream broker'.");
+    }
+
+    @Test
     void rejectsImpossibleLayouts() {
         assertThatThrownBy(() -> new TopicSetup(0, (short) 1)).hasMessageContaining("at least 1 partition");
         assertThatThrownBy(() -> new TopicSetup(1, (short) 0)).hasMessageContaining("replication factor");
