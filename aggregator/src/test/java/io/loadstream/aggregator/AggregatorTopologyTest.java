@@ -10,6 +10,7 @@ import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.ErrorClass;
+import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemWindow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -177,6 +178,102 @@ class AggregatorTopologyTest {
         assertThat(harness.driver.metrics().entrySet().stream()
                 .filter(m -> m.getKey().name().equals("dead-letter-total"))
                 .mapToDouble(m -> ((Number) m.getValue().metricValue()).doubleValue()).sum()).isEqualTo(1.0);
+    }
+
+    @Test
+    void finishedWithPerPartitionCountsClosesTheRunOnceThatManyRequestsAreReadNotBefore() {
+        // given: a generator that says it had 5 requests acknowledged on this (the only) partition
+        harness.send(started(RUN, T0, 10_000, 2_000), T0);
+        for (int i = 0; i < 3; i++) {
+            harness.send(ok(RUN, A, T0 + i * 100L, 1_000));
+        }
+        harness.send(finished(5), T0 + 1_000);
+
+        // when: two of them are read after FINISHED, much later in wall-clock time
+        harness.advanceWallClock(Duration.ofSeconds(30));
+        assertThat(completeTotals()).as("3 of 5 read: still waiting").isEmpty();
+        harness.send(ok(RUN, A, T0 + 300, 1_000));
+        assertThat(completeTotals()).as("4 of 5 read").isEmpty();
+        harness.send(ok(RUN, B, T0 + 400, 1_000));
+
+        // then: the fifth closes the run at once, without a wall-clock tick, and every request counts
+        Map<String, EndpointTotals> complete = completeTotals();
+        assertThat(complete.get(RUN + "|*").getStats().getCount()).isEqualTo(5);
+        assertThat(complete.get(RUN + "|*").getLateEvents()).isZero();
+        assertThat(windowCounts(TopologyHarness.drain(harness.windows)))
+                .containsExactlyInAnyOrderEntriesOf(Map.of(A + "@0", 4L, B + "@0", 1L, "*@0", 5L));
+    }
+
+    @Test
+    void finishedWithCountsThatNeverArriveClosesAfterTheIdleTimeout() {
+        harness.send(started(RUN, T0, 10_000, 2_000), T0);
+        harness.send(ok(RUN, A, T0 + 100, 1_000));
+        harness.send(finished(2), T0 + 1_000);
+        harness.advanceWallClock(Duration.ofSeconds(59));
+        assertThat(completeTotals()).isEmpty();
+
+        harness.advanceWallClock(Duration.ofSeconds(2));
+
+        assertThat(completeTotals().get(RUN + "|*").getStats().getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void finishedWithoutPerPartitionCountsClosesAfterAQuietPeriod() {
+        // given: an older generator's FINISHED: requests sent, but no counts per partition
+        harness.send(started(RUN, T0, 10_000, 2_000), T0);
+        harness.send(ok(RUN, A, T0 + 100, 1_000));
+        RunControl finished = control(RUN, ControlType.FINISHED, T0 + 1_000, 0, 1);
+        finished.setRequestsSent(2);
+        harness.send(finished, T0 + 1_000);
+        harness.advanceWallClock(Duration.ofSeconds(2));
+        harness.send(ok(RUN, A, T0 + 200, 1_000));
+        harness.advanceWallClock(Duration.ofSeconds(2));
+        assertThat(completeTotals()).as("a request 2 s ago: not quiet yet").isEmpty();
+
+        harness.advanceWallClock(Duration.ofSeconds(2));
+
+        assertThat(completeTotals().get(RUN + "|*").getStats().getCount()).isEqualTo(2);
+    }
+
+    /** FINISHED of the only segment from the requests' generator, with {@code count} requests on partition 0. */
+    private static RunControl finished(long count) {
+        RunControl finished = control(RUN, ControlType.FINISHED, T0 + 1_000, 0, 1);
+        finished.setSource("gen-1");
+        finished.setRequestsSent(count);
+        finished.setRequestsPerPartition(List.of(count));
+        return finished;
+    }
+
+    @Test
+    void storedStateDoesNotGrowWithTheLengthOfARunAndIsDroppedAtItsEnd() {
+        // given: a 10-minute run of 1 s windows over two endpoints, with heartbeats
+        harness.send(started(RUN, T0, 1_000, 200), T0);
+        List<Long> live = new java.util.ArrayList<>();
+        List<Long> star = new java.util.ArrayList<>();
+        int sent = 0;
+        for (int w = 0; w < 600; w++) {
+            for (int i = 0; i < 5; i++) {
+                harness.send(ok(RUN, i % 2 == 0 ? A : B, T0 + w * 1_000L + i * 200, 1_000 + i));
+                sent++;
+            }
+            harness.send(control(RUN, ControlType.HEARTBEAT, T0 + w * 1_000L + 999, 0, 1), T0 + w * 1_000L + 999);
+            if (w % 60 == 59) {
+                live.add(harness.storedLiveStateEntries());
+                star.add(harness.storedStarEntries());
+                TopologyHarness.drain(harness.windows);
+            }
+        }
+
+        // then: the same few entries after 1 minute as after 10: the run, two endpoints' totals, their open windows
+        assertThat(live).allMatch(n -> n <= 1 + 2 + 2 * 2);
+        assertThat(live).allMatch(n -> n.equals(live.get(0)));
+        assertThat(star).allMatch(n -> n <= 1);
+
+        // and: at its end, only a small marker of the finished run is left
+        harness.send(finished(sent), T0 + 600_000);
+        assertThat(completeTotals().get(RUN + "|*").getStats().getCount()).isEqualTo(sent);
+        assertThat(harness.storedLiveStateEntries()).isEqualTo(1);
+        assertThat(harness.storedStarEntries()).isZero();
     }
 
     @Test

@@ -86,7 +86,7 @@ class ExactlyOnceKillTest {
             // and: the rest of the run is produced while it is down, and a new aggregator takes over
             produced += produce(run, runId, produced, EVENTS - produced, sent, stop);
             long end = T0 + produced;
-            run.sendToAllPartitions(Events.control(runId, ControlType.FINISHED, end, 0, 1), end);
+            run.sendToAllPartitions(run.finished(runId, "gen-1", end, 0, 1), end);
             run.flush();
             Process second = startChild(kafka, appId, prefix);
             try {

@@ -1,5 +1,6 @@
 package io.loadstream.aggregator;
 
+import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.RequestTiming;
@@ -10,6 +11,7 @@ import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,8 @@ final class KafkaRun implements AutoCloseable {
     final int partitions;
     private final KafkaProducer<byte[], byte[]> producer;
     private final TestKafka kafka;
+    /** Requests acknowledged per run and generator ({@code runId|generatorId}) and partition. */
+    private final Map<String, long[]> acknowledged = new HashMap<>();
 
     /**
      * A run start for tests on a real broker: now, rounded down to 10 s so that windows of 1, 2 and 10 s align with
@@ -52,9 +56,35 @@ final class KafkaRun implements AutoCloseable {
 
     void send(RequestTiming request) {
         String key = EventKeys.requestKey(request.getRunId(), request.getEndpoint());
+        String source = request.getRunId() + "|" + request.getGeneratorId();
         producer.send(new ProducerRecord<>(topics.requests(), null, request.getIntendedStartUs() / 1000,
                 key.getBytes(StandardCharsets.UTF_8), EventSerdes.requestTiming().serialize(topics.requests(),
-                request)));
+                request)), (metadata, exception) -> {
+                    if (exception == null) {
+                        synchronized (acknowledged) {
+                            acknowledged.computeIfAbsent(source, s -> new long[partitions])[metadata.partition()]++;
+                        }
+                    }
+                });
+    }
+
+    /**
+     * The FINISHED record of one generator, as the generator sends it: with the requests the broker acknowledged per
+     * partition (flushes first).
+     */
+    RunControl finished(String runId, String generatorId, long timestampMs, int segmentIndex, int segments) {
+        flush();
+        List<Long> perPartition = new ArrayList<>();
+        synchronized (acknowledged) {
+            for (long count : acknowledged.getOrDefault(runId + "|" + generatorId, new long[partitions])) {
+                perPartition.add(count);
+            }
+        }
+        RunControl control = Events.control(runId, ControlType.FINISHED, timestampMs, segmentIndex, segments);
+        control.setSource(generatorId);
+        control.setRequestsSent(perPartition.stream().mapToLong(Long::longValue).sum());
+        control.setRequestsPerPartition(perPartition);
+        return control;
     }
 
     /** Sends a control record to every control partition, as generators do. */

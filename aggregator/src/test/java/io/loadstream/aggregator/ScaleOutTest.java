@@ -126,7 +126,7 @@ class ScaleOutTest {
                     }
                 }
                 run.flush();
-                run.sendToAllPartitions(Events.control(runId, ControlType.FINISHED, t0 + 20_000, 0, 1), t0 + 20_000);
+                run.sendToAllPartitions(run.finished(runId, "gen-1", t0 + 20_000, 0, 1), t0 + 20_000);
             }
             run.flush();
         }

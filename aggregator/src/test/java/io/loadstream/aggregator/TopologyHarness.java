@@ -72,6 +72,17 @@ final class TopologyHarness implements AutoCloseable {
         system.pipeInput(EventKeys.hostKey(sample.getRunId(), sample.getHost()), sample, sample.getTimestampMs());
     }
 
+    /** Entries in the aggregator's changelogged live-state store now. */
+    long storedLiveStateEntries() {
+        return ((io.loadstream.aggregator.topology.LiveStateStore) driver.getStateStore(
+                io.loadstream.aggregator.topology.LiveStateStore.NAME)).storedEntries();
+    }
+
+    /** Entries in the {@code *} merge store now. */
+    long storedStarEntries() {
+        return driver.getKeyValueStore("star-merge").approximateNumEntries();
+    }
+
     void advanceWallClock(Duration by) {
         driver.advanceWallClockTime(by);
     }

@@ -191,7 +191,7 @@ public final class Generator {
 
     private static ControlRecords.Counts counts(RunStats stats, EventPublisher publisher, LoadDriver load) {
         return new ControlRecords.Counts(stats.requests(), publisher.dropped(), load.droppedIterations(),
-                load.activeVus());
+                load.activeVus(), publisher.timingsPerPartition());
     }
 
     private long watermarkMs(EpochClock clock) {

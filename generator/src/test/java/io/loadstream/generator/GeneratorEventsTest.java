@@ -135,6 +135,16 @@ class GeneratorEventsTest {
         assertThat(started.getAttributes()).containsKeys("host", "version");
         RunControl finished = byPartition.get(0).get(byPartition.get(0).size() - 1);
         assertThat(finished.getRequestsSent()).isEqualTo(records.size());
+        // and: per partition of the requests topic, exactly the timings that are there (the aggregator's end signal)
+        Map<Integer, Long> onTopic = records.stream().collect(Collectors.groupingBy(ConsumerRecord::partition,
+                java.util.TreeMap::new, Collectors.counting()));
+        Map<Integer, Long> inFinished = new java.util.TreeMap<>();
+        for (int p = 0; p < finished.getRequestsPerPartition().size(); p++) {
+            if (finished.getRequestsPerPartition().get(p) > 0) {
+                inFinished.put(p, finished.getRequestsPerPartition().get(p));
+            }
+        }
+        assertThat(inFinished).isEqualTo(onTopic);
         assertThat(finished.getEventsDropped()).isZero();
         assertThat(finished.getReason()).isNull();
 

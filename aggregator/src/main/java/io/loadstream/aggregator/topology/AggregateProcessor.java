@@ -40,20 +40,23 @@ import org.slf4j.LoggerFactory;
  * per task, so that one run's heartbeats cannot close another run's windows early; system samples carry wall-clock
  * times and do not move it.) Window {@code [s, e)} closes when the clock reaches {@code e + grace}.
  *
- * <p><b>End of a run.</b> When {@code FINISHED} has arrived from every segment, the run is closed once this task
- * has read none of the run's requests for {@value #FINISH_QUIET_MS} ms (checked every {@value #TICK_MS} ms of wall
- * clock), so that requests sent before FINISHED but read after it still count: all windows, the final totals
- * ({@code complete = true}), then its state is dropped. A run without any record here for the idle timeout is
- * closed the same way.
+ * <p><b>End of a run.</b> Each generator's {@code FINISHED} says how many of its request timings the broker
+ * acknowledged on each partition of the requests topic. When {@code FINISHED} has arrived from every segment, the run
+ * is closed as soon as this task has read that many requests of the run (late ones included), however far behind it
+ * reads: all windows, the final totals ({@code complete = true}), then its state is dropped. If requests are still
+ * missing, it waits for them up to the idle timeout after the last one, then closes with a warning. A FINISHED
+ * without these counts (an older generator) falls back to a quiet period: the run closes once this task has read
+ * none of its requests for {@value #FINISH_QUIET_MS} ms (checked every {@value #TICK_MS} ms of wall clock). A run
+ * without any record here for the idle timeout is closed the same way.
  */
 final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emitted> {
 
     /** Wall-clock tick for closing finished and idle runs, in milliseconds. */
     static final long TICK_MS = 500;
     /**
-     * After FINISHED from every segment, a run closes once this task has read none of its requests for this long,
-     * in milliseconds (wall clock). Streams orders records of co-partitioned topics by timestamp only on a best-effort
-     * basis: under a backlog (a restart, a slow consumer), FINISHED may be read before requests sent before it.
+     * After FINISHED from every segment without per-partition counts, a run closes once this task has read none of
+     * its requests for this long, in milliseconds (wall clock). Streams orders records of co-partitioned topics by
+     * timestamp only on a best-effort basis: under a backlog, FINISHED may be read before requests sent before it.
      */
     static final long FINISH_QUIET_MS = 3_000;
     /** How long a closed run is remembered, so that stragglers do not reopen it, in milliseconds. */
@@ -155,6 +158,9 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         endpoint.totalsChanged = true;
         state.markDirty(endpoint);
         advanceClock(run, ts);
+        if (run.finishing) {
+            closeIfAllRead(run);
+        }
     }
 
     private void onControl(Record<byte[], byte[]> record, String topic) {
@@ -182,6 +188,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
                 if (index >= 0 && index < MAX_SEGMENTS) {
                     run.finishedSegments.set(index);
                 }
+                expectRequests(run, control);
                 if (run.finishedSegments.cardinality() >= run.segmentCount) {
                     run.finishing = true;
                 }
@@ -192,6 +199,33 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
         }
         state.markDirty(run);
         advanceClock(run, record.timestamp());
+        if (run.finishing && state.runs.containsKey(run.runId)) {
+            closeIfAllRead(run);
+        }
+    }
+
+    /** Notes how many requests a FINISHED source acknowledged on this task's partition. */
+    private void expectRequests(LiveState.RunState run, RunControl control) {
+        List<Long> perPartition = control.getRequestsPerPartition();
+        if (perPartition.size() > partitionCount || perPartition.isEmpty() && control.getRequestsSent() > 0) {
+            // An older generator, or one that saw more partitions than this topology: fall back to the quiet period.
+            run.expectedUnknown = true;
+            return;
+        }
+        long expected = partition < perPartition.size() ? perPartition.get(partition) : 0L;
+        run.expectedRequests.put(control.getSource(), expected);
+    }
+
+    /**
+     * Closes a finishing run once this task has read every request that its sources acknowledged on this partition:
+     * the exact end of the run, however far behind the task reads.
+     */
+    private void closeIfAllRead(LiveState.RunState run) {
+        if (!run.expectedUnknown && run.requestsRead() >= run.requestsExpected()) {
+            LOG.debug("Task {} has read all {} requests of run {}; closing it", context.taskId(),
+                    run.requestsExpected(), run.runId);
+            close(run, Long.MAX_VALUE, true);
+        }
     }
 
     /**
@@ -463,8 +497,15 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], Emit
             if (run.lastRequestWallMs == Long.MIN_VALUE) {
                 run.lastRequestWallMs = nowWallMs;
             }
-            if (run.finishing) {
+            if (run.finishing && run.expectedUnknown) {
                 if (nowWallMs - run.lastRequestWallMs >= FINISH_QUIET_MS) {
+                    toClose.add(run);
+                }
+            } else if (run.finishing) {
+                if (nowWallMs - run.lastRequestWallMs >= config.idleTimeout().toMillis()) {
+                    LOG.warn("Run {}: task {} has read {} of the {} requests that its generators acknowledged on "
+                            + "this partition, and none for {} s; closing it", run.runId, context.taskId(),
+                            run.requestsRead(), run.requestsExpected(), config.idleTimeout().toSeconds());
                     toClose.add(run);
                 }
             } else if (nowWallMs - run.lastActivityWallMs >= config.idleTimeout().toMillis()) {

@@ -87,6 +87,13 @@ final class LiveState {
         /** Clock at which the next window closes. */
         long nextCloseAtMs = Long.MIN_VALUE;
         boolean finishing;
+        /**
+         * Per source that sent FINISHED: how many of its requests it had acknowledged on this task's partition of
+         * the requests topic. The run closes as soon as this task has read their sum.
+         */
+        final Map<String, Long> expectedRequests = new HashMap<>();
+        /** Whether some FINISHED did not say how many requests it sent to this partition (an older generator). */
+        boolean expectedUnknown;
         /** Wall-clock time of the run's last record at this task; not stored: after a restore it is unknown
          *  ({@code Long.MIN_VALUE}) until the first wall-clock tick sets it to that tick's time. */
         long lastActivityWallMs;
@@ -127,6 +134,31 @@ final class LiveState {
             out.writeLong(clockMs);
             out.writeLong(closedUpToMs);
             out.writeBoolean(finishing);
+            // Added later: restore() reads it only when present.
+            out.writeInt(expectedRequests.size());
+            for (Map.Entry<String, Long> expected : expectedRequests.entrySet()) {
+                out.writeUTF(expected.getKey());
+                out.writeLong(expected.getValue());
+            }
+            out.writeBoolean(expectedUnknown);
+        }
+
+        /** Requests of the run that this task has read: the sum of its endpoints' totals, late ones included. */
+        long requestsRead() {
+            long sum = 0;
+            for (EndpointState endpoint : endpoints.values()) {
+                sum += endpoint.totals.count();
+            }
+            return sum;
+        }
+
+        /** Requests that the sources which sent FINISHED acknowledged on this task's partition. */
+        long requestsExpected() {
+            long sum = 0;
+            for (long expected : expectedRequests.values()) {
+                sum += expected;
+            }
+            return sum;
         }
     }
 
@@ -327,6 +359,12 @@ final class LiveState {
                     run.nextCloseAtMs = run.closedUpToMs == Long.MIN_VALUE ? Long.MIN_VALUE
                             : run.closedUpToMs + run.windowSizeMs + run.graceMs;
                     run.finishing = in.readBoolean();
+                    if (in.available() > 0) {
+                        for (int i = in.readInt(); i > 0; i--) {
+                            run.expectedRequests.put(in.readUTF(), in.readLong());
+                        }
+                        run.expectedUnknown = in.readBoolean();
+                    }
                 }
                 case TOTALS -> {
                     EndpointState endpoint = state.endpoint(run, in.readUTF());

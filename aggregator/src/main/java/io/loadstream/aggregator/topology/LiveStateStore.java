@@ -102,6 +102,16 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
         return live;
     }
 
+    /**
+     * Entries in the changelogged inner store now: per run one, per endpoint one, per open window one, per host and
+     * open system window one, per recently finished run one marker. For monitoring and tests of the state bounds.
+     *
+     * @return the number of stored entries
+     */
+    public long storedEntries() {
+        return inner.approximateNumEntries();
+    }
+
     /** Writes the dirty live state to the changelogged inner store. Called by Streams before every commit. */
     @Override
     public void flushCache() {
@@ -160,11 +170,6 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
     @Override
     public Position getPosition() {
         return inner.getPosition();
-    }
-
-    /** Number of entries in the inner store (runs, open windows, totals, finished markers): for tests. */
-    long storedEntries() {
-        return inner.approximateNumEntries();
     }
 
     /** Values of the inner store by key, for tests. */

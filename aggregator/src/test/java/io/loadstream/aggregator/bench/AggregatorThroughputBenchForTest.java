@@ -110,6 +110,8 @@ public final class AggregatorThroughputBenchForTest {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
         String runId = "bench-run";
         Random random = new Random(7);
+        java.util.concurrent.atomic.AtomicLongArray acknowledged =
+                new java.util.concurrent.atomic.AtomicLongArray(partitions);
         try (KafkaProducer<byte[], byte[]> producer =
                      new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             sendControl(producer, topics, partitions, ControlType.STARTED, runId, T0);
@@ -126,13 +128,30 @@ public final class AggregatorThroughputBenchForTest {
                         .setIteration(i).build();
                 producer.send(new ProducerRecord<>(topics.requests(), null, at,
                         EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8),
-                        EventSerdes.requestTiming().serialize(topics.requests(), timing)));
+                        EventSerdes.requestTiming().serialize(topics.requests(), timing)),
+                        (metadata, exception) -> {
+                            if (exception == null) {
+                                acknowledged.incrementAndGet(metadata.partition());
+                            }
+                        });
                 if (i % 50_000 == 49_999) {
                     sendControl(producer, topics, partitions, ControlType.HEARTBEAT, runId, at);
                 }
             }
             producer.flush();
-            sendControl(producer, topics, partitions, ControlType.FINISHED, runId, T0 + events / 50L + 1);
+            // As a generator does: FINISHED says how many timings the broker acknowledged on each partition.
+            List<Long> perPartition = new java.util.ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                perPartition.add(acknowledged.get(p));
+            }
+            RunControl finished = RunControl.newBuilder().setRunId(runId).setType(ControlType.FINISHED)
+                    .setTimestampMs(T0 + events / 50L + 1).setSource("gen-1").setRequestsSent(events)
+                    .setRequestsPerPartition(perPartition).build();
+            byte[] value = EventSerdes.runControl().serialize(topics.control(), finished);
+            for (int p = 0; p < partitions; p++) {
+                producer.send(new ProducerRecord<>(topics.control(), p, T0 + events / 50L + 1,
+                        runId.getBytes(StandardCharsets.UTF_8), value));
+            }
             producer.flush();
         }
     }

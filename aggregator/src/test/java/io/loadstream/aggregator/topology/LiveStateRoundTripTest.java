@@ -1,6 +1,7 @@
 package io.loadstream.aggregator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import io.loadstream.aggregator.stats.Accumulator;
 import io.loadstream.events.ErrorClass;
@@ -32,6 +33,10 @@ class LiveStateRoundTripTest {
                 apply(state, stored, scratch);
             }
         }
+        run.finishing = true;
+        run.expectedRequests.put("gen-1", 6_000L);
+        run.expectedRequests.put("gen-2", 4_000L);
+        state.markDirty(run);
         apply(state, stored, scratch);
 
         LiveState restored = LiveState.restore(stored.values(), new long[] {10_000, 2_000});
@@ -39,6 +44,10 @@ class LiveStateRoundTripTest {
         long total = restored.runs.get("r").endpoints.values().stream().mapToLong(e -> e.totals.count()).sum();
         assertThat(total).isEqualTo(10_000);
         assertThat(restored.runs.get("r").endpoints.get("GET /1").windows).hasSize(10);
+        assertThat(restored.runs.get("r").finishing).isTrue();
+        assertThat(restored.runs.get("r").expectedRequests)
+                .containsOnly(entry("gen-1", 6_000L), entry("gen-2", 4_000L));
+        assertThat(restored.runs.get("r").expectedUnknown).isFalse();
     }
 
     private static void apply(LiveState state, Map<String, byte[]> stored, ByteBuffer scratch) {

@@ -40,8 +40,21 @@ public final class ControlRecords {
     private final Duration plannedDuration;
     private final Map<String, String> attributes;
 
-    /** The counts a heartbeat or the FINISHED record carries. */
-    public record Counts(long requestsSent, long eventsDropped, long droppedIterations, int activeVus) {
+    /**
+     * The counts a heartbeat or the FINISHED record carries.
+     *
+     * @param requestsSent         requests sent since the run started
+     * @param eventsDropped        events that could not be published
+     * @param droppedIterations    iterations an arrival-rate executor could not start
+     * @param activeVus            VUs active now
+     * @param requestsPerPartition timings acknowledged per partition of the requests topic (index = partition)
+     */
+    public record Counts(long requestsSent, long eventsDropped, long droppedIterations, int activeVus,
+                         List<Long> requestsPerPartition) {
+        /** Copies the list. */
+        public Counts {
+            requestsPerPartition = List.copyOf(requestsPerPartition);
+        }
     }
 
     /**
@@ -136,7 +149,8 @@ public final class ControlRecords {
         return builder.setRequestsSent(counts.requestsSent())
                 .setEventsDropped(counts.eventsDropped())
                 .setDroppedIterations(counts.droppedIterations())
-                .setActiveVus(counts.activeVus());
+                .setActiveVus(counts.activeVus())
+                .setRequestsPerPartition(counts.requestsPerPartition());
     }
 
     private RunControl.Builder base(ControlType type, long nowMs) {

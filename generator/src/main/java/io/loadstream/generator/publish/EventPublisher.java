@@ -75,6 +75,12 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final Callback counting;
+    private final Callback countingTimings;
+    /**
+     * Timings acknowledged per partition of the requests topic, grown as partitions appear. Written only by the
+     * producer's I/O thread (callbacks), read after a flush.
+     */
+    private volatile long[] timingsPerPartition = new long[0];
     private final Thread thread;
     private volatile boolean closing;
 
@@ -105,6 +111,15 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
                 LOG.debug("An event was not delivered: {}", exception.toString());
             }
         };
+        this.countingTimings = (metadata, exception) -> {
+            if (exception == null) {
+                published.increment();
+                countTiming(metadata.partition());
+            } else {
+                dropped.increment();
+                LOG.debug("A timing was not delivered: {}", exception.toString());
+            }
+        };
         this.thread = new Thread(this::loop, "loadstream-publisher");
         thread.setDaemon(true);
         thread.start();
@@ -132,6 +147,28 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     /** Records that could not be delivered so far: buffer full, refused by the producer, or not acknowledged. */
     public long dropped() {
         return dropped.sum();
+    }
+
+    /**
+     * Timings the broker acknowledged on each partition of the requests topic so far (index = partition). Exact for
+     * everything sent before a {@link #flushProducer()} that returned.
+     */
+    public List<Long> timingsPerPartition() {
+        long[] counts = timingsPerPartition;
+        List<Long> list = new ArrayList<>(counts.length);
+        for (long count : counts) {
+            list.add(count);
+        }
+        return list;
+    }
+
+    private void countTiming(int partition) {
+        long[] counts = timingsPerPartition;
+        if (partition >= counts.length) {
+            counts = java.util.Arrays.copyOf(counts, partition + 1);
+        }
+        counts[partition]++;
+        timingsPerPartition = counts;
     }
 
     /** Timings waiting in the buffer now. */
@@ -188,8 +225,12 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     }
 
     private void send(ProducerRecord<byte[], byte[]> record) {
+        send(record, counting);
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
         try {
-            producer.send(record, counting);
+            producer.send(record, callback);
         } catch (RuntimeException e) {
             dropped.increment();
             LOG.debug("The producer refused an event: {}", e.toString());
@@ -260,7 +301,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
                 LOG.debug("A timing could not be encoded: {}", e.toString());
                 continue;
             }
-            send(new ProducerRecord<>(topic, null, event.getIntendedStartUs() / 1000, key, value));
+            send(new ProducerRecord<>(topic, null, event.getIntendedStartUs() / 1000, key, value), countingTimings);
         }
         batch.clear();
     }
