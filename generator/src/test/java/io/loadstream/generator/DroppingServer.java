@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A server on 127.0.0.1 that reads each HTTP request in full (up to the blank line after the headers; the tests
  * send no bodies) and then never answers: it either resets the connection (SO_LINGER 0, so the close sends a TCP
  * RST) or closes it cleanly (FIN) without a byte of response. It counts the requests it read, so a test can hold
- * the events against what the server saw.
+ * the events against what the server saw. It can also reset each connection as soon as it accepts it.
  */
 final class DroppingServer implements AutoCloseable {
 
@@ -23,7 +23,9 @@ final class DroppingServer implements AutoCloseable {
         /** SO_LINGER 0: the close sends RST. */
         RESET,
         /** A normal close (FIN), with no response. */
-        CLOSE
+        CLOSE,
+        /** SO_LINGER 0 as soon as the connection is accepted, before the request is read. */
+        RESET_ON_ACCEPT
     }
 
     /** The longest request head read, in bytes; a longer one is dropped as it is. */
@@ -71,6 +73,10 @@ final class DroppingServer implements AutoCloseable {
     private void handle(Socket connection) {
         try (connection) {
             connection.setSoTimeout(5_000);
+            if (ending == Ending.RESET_ON_ACCEPT) {
+                connection.setSoLinger(true, 0);
+                return;
+            }
             if (readHead(connection.getInputStream())) {
                 requestsRead.incrementAndGet();
             }

@@ -43,6 +43,20 @@ class GeneratorConnectionDropTest {
         }
     }
 
+    @Test
+    void connectionResetAsSoonAsItIsAcceptedIsOneResetEventPerRequest(TestKafka kafka) throws Exception {
+        try (DroppingServer server = new DroppingServer(DroppingServer.Ending.RESET_ON_ACCEPT)) {
+            RecordedRun run = runAgainst(kafka, "reset-on-accept", server);
+
+            // the server read nothing; the client still sent each request once and recorded each as reset
+            assertThat(server.requestsRead()).isZero();
+            assertThat(run.result().requestsSent()).isEqualTo(ITERATIONS);
+            assertThat(run.events()).hasSize(ITERATIONS).allSatisfy(e ->
+                    assertThat(e.getErrorClass()).as(e.getErrorDetail()).isEqualTo(ErrorClass.RESET));
+            assertThat(run.finished()).isNotEmpty().allMatch(f -> f.getRequestsSent() == ITERATIONS);
+        }
+    }
+
     private static void assertCountedExactlyAsReset(RecordedRun run, DroppingServer server) {
         long sent = run.result().requestsSent();
         // every due iteration was sent (20 VUs for 20 iterations: none dropped), once: no retry
