@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
-import io.loadstream.generator.plan.Check;
-import io.loadstream.generator.plan.Defaults;
 import io.loadstream.generator.plan.Plan;
-import io.loadstream.generator.plan.Scenario;
-import io.loadstream.generator.plan.ThinkTime;
+import io.loadstream.generator.plan.PlanException;
+import io.loadstream.generator.plan.PlanParser;
+import io.loadstream.generator.plan.ThresholdSyntax;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,13 +48,22 @@ class GeneratorTlsTest {
         plain.close();
     }
 
-    private static Plan plan(String target, boolean insecure) {
-        Defaults defaults = new Defaults(Map.of(), Duration.ofSeconds(5), Duration.ofSeconds(2), ThinkTime.NONE,
-                false, insecure, Defaults.DEFAULT_MAX_RESPONSE_BYTES);
-        // The check proves the request arrived over TLS: the server answers with the scheme it saw.
-        return Plans.plan(target, defaults, Plans.constantRate(ITERATIONS, Duration.ofSeconds(1), 5, 20),
-                List.of(new Scenario("tls", 1, List.of(Plans.step("GET", "/scheme", null,
-                        new Check(Set.of(200), "https"))), null)));
+    /**
+     * The plan, from YAML as a user writes it, so that the {@code insecure} key itself is what is tested. The
+     * check proves each request arrived over TLS: the server answers with the scheme it saw.
+     */
+    private static Plan plan(String target, boolean insecure) throws PlanException {
+        String yaml = """
+                name: tls
+                target: %s
+                defaults: {timeout: 5s, connect_timeout: 2s%s}
+                load: {executor: constant-arrival-rate, rate: %d, duration: 1s, pre_allocated_vus: 5, max_vus: 20}
+                scenarios:
+                  - {name: tls, steps: [{method: GET, path: /scheme, check: {status: 200, body_contains: https}}]}
+                """.formatted(target, insecure ? ", insecure: true" : "", ITERATIONS);
+        Plan plan = PlanParser.parse(yaml, "tls.yaml", dir, Map.of(), ThresholdSyntax.ANY);
+        assertThat(plan.defaults().insecure()).isEqualTo(insecure);
+        return plan;
     }
 
     @Test
