@@ -10,9 +10,12 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -22,10 +25,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>{@code /fixed?ms=N}: 200 after N ms;</li>
  *   <li>{@code /status/N}: status N at once;</li>
  *   <li>{@code /body}: 200 with the body {@value #BODY};</li>
+ *   <li>{@code /scheme}: 200 with the body {@code http} or {@code https}, as the request came;</li>
  *   <li>{@code /hang}: 200 after {@value #HANG_MS} ms (longer than the tests' timeouts);</li>
  *   <li>{@code /stall}: 200 after 2 ms, except in a server-wide stall of 1 s every 5 s (from 2 s after the first
  *       {@code /stall} request on), when it answers only at the end of the stall.</li>
  * </ul>
+ * It speaks HTTP/1.1, also h2c when asked, or HTTPS with a given key store ({@link #https}).
  */
 final class TestServer implements AutoCloseable {
 
@@ -37,6 +42,7 @@ final class TestServer implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    private final String scheme;
     private final AtomicLong stallEpochNanos = new AtomicLong();
     /** How long each /fixed response was actually held in the server, from arrival to answer, microseconds. */
     final java.util.Queue<Long> fixedDelaysMicros = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -47,14 +53,42 @@ final class TestServer implements AutoCloseable {
 
     /** A server that also speaks HTTP/2 over clear text (h2c, prior knowledge) when {@code h2c} is set. */
     TestServer(boolean h2c) throws Exception {
+        this(h2c, null, null);
+    }
+
+    /**
+     * A server that speaks HTTPS (HTTP/1.1 over TLS) with the key and certificate of a PKCS12 key store.
+     *
+     * @param keyStore the key store, e.g. from {@link SelfSignedCertificate#create}
+     * @param password the store's and the key's password
+     */
+    static TestServer https(java.nio.file.Path keyStore, String password) throws Exception {
+        return new TestServer(false, keyStore, password);
+    }
+
+    private TestServer(boolean h2c, java.nio.file.Path keyStore, String password) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool(32);
         threads.setName("test-server");
         server = new Server(threads);
         HttpConfiguration config = new HttpConfiguration();
-        connector = h2c
-                ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(config),
-                        new HTTP2CServerConnectionFactory(config))
-                : new ServerConnector(server, 1, 1);
+        if (keyStore != null) {
+            SslContextFactory.Server tls = new SslContextFactory.Server();
+            tls.setKeyStorePath(keyStore.toString());
+            tls.setKeyStoreType("PKCS12");
+            tls.setKeyStorePassword(password);
+            tls.setKeyManagerPassword(password);
+            // The certificate names another host on purpose; Jetty would otherwise answer 400 Invalid SNI.
+            config.addCustomizer(new SecureRequestCustomizer(false));
+            connector = new ServerConnector(server, 1, 1, new SslConnectionFactory(tls, "http/1.1"),
+                    new HttpConnectionFactory(config));
+            scheme = "https";
+        } else {
+            connector = h2c
+                    ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(config),
+                            new HTTP2CServerConnectionFactory(config))
+                    : new ServerConnector(server, 1, 1);
+            scheme = "http";
+        }
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -68,9 +102,14 @@ final class TestServer implements AutoCloseable {
         server.start();
     }
 
-    /** The base URL, e.g. {@code http://127.0.0.1:41234}. */
+    /** The base URL, e.g. {@code http://127.0.0.1:41234} ({@code https://} for a TLS server). */
     String url() {
-        return "http://127.0.0.1:" + connector.getLocalPort();
+        return scheme + "://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    /** The port it listens on, on 127.0.0.1. */
+    int port() {
+        return connector.getLocalPort();
     }
 
     private void route(Request request, Response response, Callback callback) {
@@ -89,6 +128,8 @@ final class TestServer implements AutoCloseable {
             answer(response, callback, 200, BODY);
         } else if (path.equals("/hang")) {
             later(HANG_MS, () -> answer(response, callback, 200, "late"));
+        } else if (path.equals("/scheme")) {
+            answer(response, callback, 200, request.getHttpURI().getScheme());
         } else if (path.equals("/protocol")) {
             answer(response, callback, 200, request.getConnectionMetaData().getProtocol());
         } else if (path.equals("/stall")) {

@@ -54,6 +54,10 @@ final class OpenModelDriver extends LoadDriver {
         for (long i = 0; abortReason == null; i++) {
             long offset = schedule.arrivalNanos(i);
             if (offset == ArrivalSchedule.NEVER) {
+                // No arrival is due any more, but the load lasts to the schedule's end: the graceful stop counts
+                // from there, not from the last arrival (k6), so the last iterations get all of it.
+                schedulerSlot = VirtualUser.IDLE;
+                parkUntil(start + schedule.durationNanos());
                 return;
             }
             long due = start + offset;
