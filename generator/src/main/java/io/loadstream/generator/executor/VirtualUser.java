@@ -136,6 +136,11 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         bodyLength = 0;
         bytesSent = step.bytesSent(request);
         inFlight = request;
+        if (owner.noNewSteps()) {
+            // The load stopped between this VU's check and now, and its cut may have missed this request (inFlight
+            // and noNewSteps are volatile: one side sees the other). Fail it at once, as a cut request.
+            request.abort(new TimeoutException("the load stopped as the request was being sent"));
+        }
         sending = true;
         sendNanos = context.clock.source().nanoTime();
         if (intendedNanos == now && !(stepIndex == 0 && scheduledNanos >= 0)) {
