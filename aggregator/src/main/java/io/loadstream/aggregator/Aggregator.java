@@ -89,6 +89,8 @@ public final class Aggregator implements AutoCloseable {
      */
     public static Aggregator start(AggregatorConfig config) {
         Properties admin = new Properties();
+        // The extra properties carry the client's security settings (e.g. from --kafka-config) to the admin too.
+        admin.putAll(config.extraProperties());
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         new TopicSetup(config.partitions(), (short) 1).ensure(admin, config.topics());
         int partitions = requestPartitions(admin, config.topics().requests());

@@ -5,7 +5,6 @@ import io.loadstream.generator.system.SystemAgent;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -30,9 +29,8 @@ final class AgentCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaConnectionOptions kafka;
 
     @Option(names = "--run-id", required = true, paramLabel = "ID", description = "The run the samples belong to.")
     String runId;
@@ -42,13 +40,7 @@ final class AgentCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     String role;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Extra Kafka client properties (e.g. security), in Java properties format.")
-    Path kafkaConfig;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
-            description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -57,16 +49,16 @@ final class AgentCommand implements Callable<Integer> {
         try {
             hostRole = HostRole.valueOf(role.toUpperCase(Locale.ROOT));
             EventKeys.validateRunId(runId);
-            topics = Topics.withPrefix(topicPrefix);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage().startsWith("No enum")
                     ? "--role must be one of target, generator, aggregator, reporter, other; not '" + role + "'"
                     : e.getMessage());
         }
+        topics = kafka.topics();
         PrintWriter out = spec.commandLine().getOut();
         SystemAgent agent;
         try {
-            agent = new SystemAgent(bootstrap, runId, hostRole, topics, KafkaOptions.read(kafkaConfig));
+            agent = new SystemAgent(kafka.bootstrap(), runId, hostRole, topics, kafka.clientProperties());
         } catch (IllegalStateException e) {
             throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
         }

@@ -33,9 +33,8 @@ final class AggregateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaConnectionOptions kafka;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = AggregatorConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
@@ -59,7 +58,8 @@ final class AggregateCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AggregatorConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Starting the aggregator (" + config.applicationId() + ") against " + bootstrap + " ...");
+        out.println("Starting the aggregator (" + config.applicationId() + ") against " + config.bootstrapServers()
+                + " ...");
         out.flush();
         Aggregator aggregator;
         try {
@@ -107,13 +107,12 @@ final class AggregateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--start-timeout must be a positive number of seconds, was " + startTimeoutSeconds);
         }
-        if (bootstrap.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--bootstrap must not be empty");
-        }
         if (applicationId.isBlank()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--application-id must not be empty");
         }
-        return AggregatorConfig.defaults(bootstrap)
+        return AggregatorConfig.defaults(kafka.bootstrap())
+                .withTopics(kafka.topics())
+                .withExtraProperties(kafka.clientProperties())
                 .withApplicationId(applicationId)
                 .withStateDir(stateDir)
                 .withThreads(threads);

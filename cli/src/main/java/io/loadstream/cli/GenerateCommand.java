@@ -10,7 +10,6 @@ import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -44,9 +43,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (YAML).")
     Path planFile;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaConnectionOptions kafka;
 
     @Option(names = "--run-id", required = true, paramLabel = "ID",
             description = "The run to join: [A-Za-z0-9][A-Za-z0-9._-]{0,99}. Every generator of a run uses the same.")
@@ -55,14 +53,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--segment", paramLabel = "i/n", defaultValue = "1/1",
             description = "This generator's share of the load: the i-th of n (default: ${DEFAULT-VALUE}).")
     String segment;
-
-    @Option(names = "--kafka-config", paramLabel = "FILE",
-            description = "Extra Kafka client properties (e.g. security), in Java properties format.")
-    Path kafkaConfig;
-
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
-            description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -117,13 +107,13 @@ final class GenerateCommand implements Callable<Integer> {
         try {
             share = Segment.parse(segment);
             EventKeys.validateRunId(runId);
-            topics = Topics.withPrefix(topicPrefix);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Map<String, String> kafka = KafkaOptions.read(kafkaConfig);
-        return GeneratorConfig.of(bootstrap, runId).withSegment(share).withTopics(topics)
-                .withKafkaProperties(kafka).withVersion(VersionProvider.load().getProperty("version", "unknown"))
+        topics = kafka.topics();
+        return GeneratorConfig.of(kafka.bootstrap(), runId).withSegment(share).withTopics(topics)
+                .withKafkaProperties(kafka.clientProperties())
+                .withVersion(VersionProvider.load().getProperty("version", "unknown"))
                 .withProgress(line -> {
                     out.println(line);
                     out.flush();

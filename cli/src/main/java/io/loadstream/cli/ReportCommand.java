@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -43,9 +41,8 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
-            description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
-    String bootstrap;
+    @CommandLine.Mixin
+    KafkaConnectionOptions kafka;
 
     @Option(names = "--run-id", required = true, paramLabel = "ID",
             description = "The run to follow ([A-Za-z0-9][A-Za-z0-9._-]{0,99}).")
@@ -64,9 +61,6 @@ final class ReportCommand implements Callable<Integer> {
                     + "(header X-Loadstream-Signature: sha256=<hex of HMAC-SHA256>).")
     String webhookSecretEnv;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
-            description = "Prefix of the topic names (default: ${DEFAULT-VALUE}).")
-    String topicPrefix;
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
@@ -81,9 +75,6 @@ final class ReportCommand implements Callable<Integer> {
             description = "Give the run up as dead after this long without a heartbeat (default: ${DEFAULT-VALUE}).")
     long silenceTimeoutSeconds;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "Extra Kafka client property (e.g. security settings). Repeatable.")
-    Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
     /** Reads environment variables; tests replace it. */
     Function<String, String> environment = System::getenv;
@@ -93,7 +84,7 @@ final class ReportCommand implements Callable<Integer> {
         ReporterConfig config = config();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        stdout.println("Following run " + runId + " on " + bootstrap + " ...");
+        stdout.println("Following run " + runId + " on " + kafka.bootstrap() + " ...");
         stdout.flush();
         ReporterConfig withConsole = config.withConsole(line -> {
             PrintWriter target = line.startsWith("Gave up") ? stderr : stdout;
@@ -117,12 +108,8 @@ final class ReportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--run-id: " + e.getMessage());
         }
-        Topics topics;
-        try {
-            topics = Topics.withPrefix(topicPrefix);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--topic-prefix: " + e.getMessage());
-        }
+        Topics topics = kafka.topics();
+        String bootstrap = kafka.bootstrap();
         for (long seconds : List.of(startTimeoutSeconds, finishTimeoutSeconds, silenceTimeoutSeconds)) {
             if (seconds <= 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -145,7 +132,7 @@ final class ReportCommand implements Callable<Integer> {
         return ReporterConfig.of(bootstrap, runId, out)
                 .withTopics(topics)
                 .withWebhooks(WebhookSettings.DEFAULT.withUrls(urls).withSecret(secret))
-                .withKafkaProperties(kafkaProperties)
+                .withKafkaProperties(kafka.clientProperties())
                 .withTimeouts(Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(finishTimeoutSeconds),
                         Duration.ofSeconds(silenceTimeoutSeconds), ReporterConfig.of(bootstrap, runId, out).settle());
     }

@@ -60,7 +60,7 @@ class GenerateCommandTest {
         Path plan = Files.writeString(dir.resolve("plan.yaml"), "name: x\n");
         assertThat(run("generate", plan.toString(), "--bootstrap", "127.0.0.1:1", "--run-id", "r1",
                 "--kafka-config", dir.resolve("none.properties").toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains("Cannot read the Kafka configuration");
+        assertThat(err.toString()).contains("The Kafka configuration").contains("does not exist or is not a file");
     }
 
     @Test

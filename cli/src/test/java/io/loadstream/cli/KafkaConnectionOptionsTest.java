@@ -1,0 +1,90 @@
+package io.loadstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Every command that talks to Kafka takes the same connection options, with the same meaning and errors. */
+class KafkaConnectionOptionsTest {
+
+    private static final List<String> KAFKA_COMMANDS = List.of("generate", "agent", "aggregate", "report");
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine commandLine = LoadstreamCommand.commandLine();
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        return commandLine.execute(args);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "agent", "aggregate", "report"})
+    void helpOfEveryKafkaCommandListsTheConnectionOptions(String command) {
+        assertThat(run(command, "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(out.toString()).contains("--bootstrap=SERVERS").contains("--kafka-config=FILE")
+                .contains("--kafka-property=KEY=VALUE").contains("--topic-prefix=PREFIX").contains("loadstream");
+    }
+
+    @Test
+    void propertiesGivenOneByOneOverrideTheFileAndTheFileAddsTheRest() throws Exception {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.mechanism=PLAIN\n# a comment\n");
+        CommandLine commandLine = LoadstreamCommand.commandLine();
+        CommandLine.ParseResult parsed = commandLine.parseArgs("aggregate", "--bootstrap", " 10.0.0.1:9093 ",
+                "--kafka-config", file.toString(), "--kafka-property", "sasl.mechanism=SCRAM-SHA-512",
+                "--kafka-property", "client.rack=r1", "--topic-prefix", "team-a");
+        AggregateCommand aggregate = (AggregateCommand) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(aggregate.kafka.clientProperties()).isEqualTo(Map.of("security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-512", "client.rack", "r1"));
+        assertThat(aggregate.kafka.bootstrap()).isEqualTo("10.0.0.1:9093");
+        assertThat(aggregate.kafka.topics().requests()).isEqualTo("team-a.requests");
+    }
+
+    @Test
+    void aMissingKafkaConfigFileIsOneSentenceAndExit104ForEveryCommand() {
+        Path missing = dir.resolve("none.properties");
+        // generate reads its Kafka options before the plan, so the plan need not exist here
+        Path plan = dir.resolve("plan.yaml");
+        for (String command : KAFKA_COMMANDS) {
+            List<String> args = new java.util.ArrayList<>(List.of(command));
+            if (command.equals("generate")) {
+                args.add(plan.toString());
+            }
+            args.addAll(List.of("--bootstrap", "127.0.0.1:1", "--kafka-config", missing.toString()));
+            if (!command.equals("aggregate")) {
+                args.addAll(List.of("--run-id", "r1"));
+            }
+            if (command.equals("report")) {
+                args.addAll(List.of("--out", dir.resolve("out").toString()));
+            }
+            err.getBuffer().setLength(0);
+            assertThat(run(args.toArray(String[]::new))).as(command).isEqualTo(ExitCodes.INVALID_CONFIG);
+            assertThat(err.toString()).as(command)
+                    .contains("The Kafka configuration " + missing + " does not exist or is not a file")
+                    .doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void anIllegalTopicPrefixIsAConfigurationError() {
+        assertThat(run("aggregate", "--bootstrap", "127.0.0.1:1", "--topic-prefix", "bad prefix!"))
+                .isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(err.toString()).contains("--topic-prefix").doesNotContain("\tat ");
+    }
+}
