@@ -2,8 +2,6 @@ package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,21 +20,13 @@ class KafkaConnectionOptionsTest {
     @TempDir
     Path dir;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = LoadstreamCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final InProcessCli cli = new InProcessCli();
 
     @ParameterizedTest
     @ValueSource(strings = {"generate", "agent", "aggregate", "report"})
     void helpOfEveryKafkaCommandListsTheConnectionOptions(String command) {
-        assertThat(run(command, "--help")).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("--bootstrap=SERVERS").contains("--kafka-config=FILE")
+        assertThat(cli.run(command, "--help")).isEqualTo(ExitCodes.OK);
+        assertThat(cli.out()).contains("--bootstrap=SERVERS").contains("--kafka-config=FILE")
                 .contains("--kafka-property=KEY=VALUE").contains("--topic-prefix=PREFIX").contains("loadstream");
     }
 
@@ -73,9 +63,9 @@ class KafkaConnectionOptionsTest {
             if (command.equals("report")) {
                 args.addAll(List.of("--out", dir.resolve("out").toString()));
             }
-            err.getBuffer().setLength(0);
-            assertThat(run(args.toArray(String[]::new))).as(command).isEqualTo(ExitCodes.INVALID_CONFIG);
-            assertThat(err.toString()).as(command)
+            cli.clear();
+            assertThat(cli.run(args.toArray(String[]::new))).as(command).isEqualTo(ExitCodes.INVALID_CONFIG);
+            assertThat(cli.err()).as(command)
                     .contains("The Kafka configuration " + missing + " does not exist or is not a file")
                     .doesNotContain("\tat ");
         }
@@ -83,8 +73,8 @@ class KafkaConnectionOptionsTest {
 
     @Test
     void anIllegalTopicPrefixIsAConfigurationError() {
-        assertThat(run("aggregate", "--bootstrap", "127.0.0.1:1", "--topic-prefix", "bad prefix!"))
+        assertThat(cli.run("aggregate", "--bootstrap", "127.0.0.1:1", "--topic-prefix", "bad prefix!"))
                 .isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains("--topic-prefix").doesNotContain("\tat ");
+        assertThat(cli.err()).contains("--topic-prefix").doesNotContain("\tat ");
     }
 }

@@ -14,8 +14,6 @@ import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,28 +29,23 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code loadstream report} in-process: options, exit codes, and a short run through a real broker. */
 @ExtendWith(KafkaExtension.class)
 class ReportCommandTest {
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
+    private final InProcessCli cli = new InProcessCli();
 
+    /** Runs a command line with {@code env} as the report command's environment. */
     private int run(Map<String, String> env, String... args) {
-        CommandLine commandLine = LoadstreamCommand.commandLine();
-        CommandLine report = commandLine.getSubcommands().get("report");
-        ((ReportCommand) report.getCommand()).environment = env::get;
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
+        return cli.run(commandLine -> ((ReportCommand) commandLine.getSubcommands().get("report").getCommand())
+                .environment = env::get, args);
     }
 
     @Test
     void helpNamesEveryOption() {
         assertThat(run(Map.of(), "report", "--help")).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString()).contains("--bootstrap").contains("--run-id").contains("--out")
+        assertThat(cli.out()).contains("--bootstrap").contains("--run-id").contains("--out")
                 .contains("--webhook").contains("--webhook-secret-env").contains("99 a threshold failed");
     }
 
@@ -60,19 +53,19 @@ class ReportCommandTest {
     void badOptionsAreConfigurationErrorsWithOneSentence(@TempDir Path dir) {
         assertThat(run(Map.of(), "report", "--bootstrap", "127.0.0.1:1", "--run-id", "a|b", "--out",
                 dir.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains("--run-id").contains("has the character '|'").doesNotContain("\tat ");
+        assertThat(cli.err()).contains("--run-id").contains("has the character '|'").doesNotContain("\tat ");
 
         assertThat(run(Map.of(), "report", "--bootstrap", "127.0.0.1:1", "--run-id", "r1", "--out",
                 dir.toString(), "--webhook", "ftp://example/x")).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains("must be an http or https URL");
+        assertThat(cli.err()).contains("must be an http or https URL");
 
         assertThat(run(Map.of(), "report", "--bootstrap", "127.0.0.1:1", "--run-id", "r1", "--out",
                 dir.toString(), "--webhook-secret-env", "NO_SUCH_SECRET")).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains("NO_SUCH_SECRET is not set");
+        assertThat(cli.err()).contains("NO_SUCH_SECRET is not set");
 
         assertThat(run(Map.of(), "report", "--run-id", "r1", "--out", dir.toString()))
                 .isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains("Missing required option: '--bootstrap=SERVERS'");
+        assertThat(cli.err()).contains("Missing required option: '--bootstrap=SERVERS'");
     }
 
     @Test
@@ -83,7 +76,7 @@ class ReportCommandTest {
                 "--out", dir.toString(), "--topic-prefix", prefix, "--start-timeout", "2");
 
         assertThat(code).isEqualTo(ExitCodes.FAILURE);
-        assertThat(err.toString()).contains("No STARTED record of run never arrived").doesNotContain("\tat ");
+        assertThat(cli.err()).contains("No STARTED record of run never arrived").doesNotContain("\tat ");
     }
 
     @Test
@@ -130,7 +123,7 @@ class ReportCommandTest {
 
         // then
         assertThat(code).isEqualTo(ExitCodes.THRESHOLD_FAILED);
-        assertThat(out.toString()).contains("✗ 'rate<0.05'").contains("GET /x")
+        assertThat(cli.out()).contains("✗ 'rate<0.05'").contains("GET /x")
                 .contains(dir.resolve("performance_report.json").toString());
         assertThat(dir.resolve("report.html")).exists();
         assertThat(Files.readString(dir.resolve("performance_report.json"))).contains("\"total_requests\" : 100");

@@ -2,13 +2,10 @@ package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code loadstream validate}: every error with its place and exit 104, or a summary and exit 0. */
 class ValidateCommandTest {
@@ -16,15 +13,7 @@ class ValidateCommandTest {
     @TempDir
     Path tmp;
 
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine commandLine = LoadstreamCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        return commandLine.execute(args);
-    }
+    private final InProcessCli cli = new InProcessCli();
 
     @Test
     void aValidPlanPrintsItsSummaryAndExitsZero() throws Exception {
@@ -39,14 +28,14 @@ class ValidateCommandTest {
                   http_req_duration: ["p(95)<500"]
                 """);
 
-        assertThat(run("validate", plan.toString())).isEqualTo(ExitCodes.OK);
-        assertThat(out.toString())
+        assertThat(cli.run("validate", plan.toString())).isEqualTo(ExitCodes.OK);
+        assertThat(cli.out())
                 .contains("plan      shop")
                 .contains("load      ramping-vus, 15s, 2 stages, peak 20 VUs")
                 .contains("browse", "weight 3 (75%)", "buy")
                 .contains("thresholds 1")
                 .contains(plan + " is valid.");
-        assertThat(err.toString()).isEmpty();
+        assertThat(cli.err()).isEmpty();
     }
 
     @Test
@@ -59,15 +48,15 @@ class ValidateCommandTest {
                   - {name: browse, steps: [{method: FETCH, path: /items}]}
                 """);
 
-        assertThat(run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString().lines().toList()).containsExactly(
+        assertThat(cli.run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err().lines().toList()).containsExactly(
                 plan + ":2:9: The target must be an http:// or https:// URL, e.g. http://127.0.0.1:8088, not "
                         + "'ftp://127.0.0.1'.",
                 plan + ":3:37: vus must be between 1 and 1000000, not 0.",
                 plan + ":3:50: duration needs a unit: write e.g. 10s or 10ms.",
                 plan + ":5:37: Unknown HTTP method 'FETCH'; use one of DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT.",
                 "loadstream: " + plan + " has 4 errors; nothing was run.");
-        assertThat(out.toString()).isEmpty();
+        assertThat(cli.out()).isEmpty();
     }
 
     @Test
@@ -83,8 +72,8 @@ class ValidateCommandTest {
                   http_req_latency: ["avg<100"]
                 """);
 
-        assertThat(run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains(plan + ":7:36: Threshold 'http_req_duration: p95 < 500': ")
+        assertThat(cli.run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains(plan + ":7:36: Threshold 'http_req_duration: p95 < 500': ")
                 .contains(plan + ":8:22: Threshold 'http_req_latency: avg<100': ")
                 .contains("has 2 errors");
     }
@@ -93,7 +82,7 @@ class ValidateCommandTest {
     void aMissingPlanFileIsAConfigurationError() {
         Path missing = tmp.resolve("missing.yaml");
 
-        assertThat(run("validate", missing.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(err.toString()).contains(missing + ":0:0: There is no such file.");
+        assertThat(cli.run("validate", missing.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains(missing + ":0:0: There is no such file.");
     }
 }
