@@ -78,12 +78,14 @@ public final class HttpEngine implements AutoCloseable {
         created.setFollowRedirects(false);
         created.setHttpCookieStore(new HttpCookieStore.Empty());
         created.setUserAgentField(new HttpField(HttpHeader.USER_AGENT, userAgent));
-        created.getContentDecoderFactories().clear();
         try {
             created.start();
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the HTTP client: " + e.getMessage(), e);
         }
+        // After start: Jetty 12.1 fills an empty decoder list from the class path (gzip) when it starts, and then
+        // sends Accept-Encoding and decodes. Cleared, it sends no Accept-Encoding and passes bodies through.
+        created.getContentDecoderFactories().clear();
         this.client = created;
     }
 
