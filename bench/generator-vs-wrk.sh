@@ -5,8 +5,9 @@
 #   bench/generator-vs-wrk.sh [SECONDS] [ROUNDS]        # default 20 s, 2 rounds
 #
 # nginx (1 worker) serves a small static file on 127.0.0.1; the embedded broker runs in its own JVM. Then wrk
-# (2 threads, 50 connections) and a constant-vus plan with 50 VUs and no think time run in alternation. Prints
-# the req/s of each run, the ratio loadstream / wrk, and loadstream's CPU time per 1,000 requests.
+# (2 threads, 50 connections), the bare Jetty loop (bench/JettyLoop.java) with Jetty's defaults and with
+# loadstream's HTTP settings ("tuned"), and a constant-vus plan with 50 VUs and no think time run in alternation.
+# Prints the req/s of each run, the ratios, and the CPU time per 1,000 requests of the JVM tools.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -82,16 +83,23 @@ lib="$root/cli/target/loadstream-$version/lib"
 echo "wrk vs a bare Jetty loop vs loadstream: 50 connections / 50 VUs, ${seconds} s each, ${rounds} rounds,"
 echo "nginx 1 worker, $(nproc) cores (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-6s %-12s %12s %14s\n' round tool req/s "cpu ms/1k req"
-wrk_total=0; ls_total=0; jetty_total=0
+wrk_total=0; ls_total=0; jetty_total=0; tuned_total=0
+# The bare Jetty loop, with Jetty's defaults ("") or with loadstream's HTTP settings ("tuned"); prints req/s and CPU.
+jetty_loop() {
+  local line
+  line="$(java -cp "$lib/*" "$root/bench/JettyLoop.java" "http://127.0.0.1:$http_port/index.html" 50 "$seconds" $1 \
+      2>/dev/null | grep '^Done:')"
+  echo "$(sed -n 's/.*(\([0-9]*\) req\/s.*/\1/p' <<<"$line") $(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$line")"
+}
 for round in $(seq 1 "$rounds"); do
   wrk_rps="$(wrk -t2 -c50 -d"${seconds}s" "http://127.0.0.1:$http_port/index.html" | awk '/Requests\/sec/ {print $2}')"
   printf '%-6s %-12s %12.0f %14s\n' "$round" wrk "$wrk_rps" "-"
-  jetty_line="$(java -cp "$lib/*" "$root/bench/JettyLoop.java" "http://127.0.0.1:$http_port/index.html" 50 "$seconds" \
-      2>/dev/null | grep '^Done:')"
-  jetty_rps="$(sed -n 's/.*(\([0-9]*\) req\/s.*/\1/p' <<<"$jetty_line")"
-  jetty_cpu="$(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$jetty_line")"
+  read -r jetty_rps jetty_cpu <<<"$(jetty_loop "")"
   printf '%-6s %-12s %12.0f %14s\n' "$round" jetty-loop "$jetty_rps" "$jetty_cpu"
   jetty_total="$(awk -v a="$jetty_total" -v b="$jetty_rps" 'BEGIN {print a + b}')"
+  read -r tuned_rps tuned_cpu <<<"$(jetty_loop tuned)"
+  printf '%-6s %-12s %12.0f %14s\n' "$round" jetty-tuned "$tuned_rps" "$tuned_cpu"
+  tuned_total="$(awk -v a="$tuned_total" -v b="$tuned_rps" 'BEGIN {print a + b}')"
   LOADSTREAM_JAVA_OPTS="${LOADSTREAM_JAVA_OPTS:-} ${BENCH_GENERATE_OPTS:-}" \
     "$root/loadstream" generate "$work/plan.yaml" \
       --bootstrap "127.0.0.1:$kafka_port" --run-id "bench-$round-$$" > "$work/generate-$round.out" 2>&1
@@ -105,8 +113,10 @@ for round in $(seq 1 "$rounds"); do
   wrk_total="$(awk -v a="$wrk_total" -v b="$wrk_rps" 'BEGIN {print a + b}')"
   ls_total="$(awk -v a="$ls_total" -v b="$ls_rps" 'BEGIN {print a + b}')"
 done
-awk -v w="$wrk_total" -v l="$ls_total" -v j="$jetty_total" -v n="$rounds" \
-  'BEGIN {printf "mean: wrk %.0f req/s, jetty-loop %.0f req/s, loadstream %.0f req/s\n", w/n, j/n, l/n;
-          printf "ratio loadstream/wrk %.2f, jetty-loop/wrk %.2f, loadstream/jetty-loop %.2f\n", l/w, j/w, l/j}'
+awk -v w="$wrk_total" -v l="$ls_total" -v j="$jetty_total" -v t="$tuned_total" -v n="$rounds" \
+  'BEGIN {printf "mean: wrk %.0f req/s, jetty-loop %.0f req/s, jetty-tuned %.0f req/s, loadstream %.0f req/s\n",
+                 w/n, j/n, t/n, l/n;
+          printf "ratio loadstream/wrk %.2f, jetty-loop/wrk %.2f, jetty-tuned/wrk %.2f\n", l/w, j/w, t/w;
+          printf "ratio loadstream/jetty-loop %.2f, loadstream/jetty-tuned %.2f\n", l/j, l/t}'
 echo "(cpu ms/1k req: CPU of the whole generator JVM while the load ran, HTTP, Kafka publishing, GC and JIT"
 echo " included, start-up excluded; logs in $work)"
