@@ -37,6 +37,9 @@ public final class HttpEngine implements AutoCloseable {
     /** System property that, set to {@code blocking}, restores Jetty's default hand-off of each response. */
     public static final String INVOCATION_PROPERTY = "loadstream.http.invocation";
 
+    /** System property: the number of selector threads (default: one per two cores). */
+    public static final String SELECTORS_PROPERTY = "loadstream.http.selectors";
+
     private final HttpClient client;
 
     /**
@@ -54,6 +57,7 @@ public final class HttpEngine implements AutoCloseable {
             tls.setEndpointIdentificationAlgorithm(null);
         }
         ClientConnector connector = new ClientConnector();
+        connector.setSelectors(selectors(maxConnections));
         connector.setSslContextFactory(tls);
         connector.setConnectTimeout(defaults.connectTimeout());
         connector.setIdleTimeout(java.time.Duration.ofMillis(IDLE_TIMEOUT_MS));
@@ -87,6 +91,17 @@ public final class HttpEngine implements AutoCloseable {
         // sends Accept-Encoding and decodes. Cleared, it sends no Accept-Encoding and passes bodies through.
         created.getContentDecoderFactories().clear();
         this.client = created;
+    }
+
+    /**
+     * Selector threads: with responses handled on the selector threads, they do the HTTP work, so one per two
+     * cores (the rest is left to the publisher, the Kafka producer, GC and the JIT), at least 1 and at most one
+     * per connection; the system property {@value #SELECTORS_PROPERTY} overrides it.
+     */
+    static int selectors(int maxConnections) {
+        int fromCores = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        int wanted = Integer.getInteger(SELECTORS_PROPERTY, fromCores);
+        return Math.max(1, Math.min(wanted, Math.max(1, maxConnections)));
     }
 
     /** The started client. */
