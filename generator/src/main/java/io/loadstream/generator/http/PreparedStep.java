@@ -17,6 +17,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 
 /**
@@ -37,6 +38,10 @@ public final class PreparedStep {
     private final Template path;
     private final URI constantUri;
     private final HttpField[] constantHeaders;
+    /** Whether this class sets the Host header: the plan sets none. */
+    private final boolean ownHost;
+    /** The Host header of a constant URI, when this class sets it; else null. */
+    private final HttpField constantHost;
     private final String[] templatedHeaderNames;
     private final Template[] templatedHeaderValues;
     private final Template body;
@@ -91,6 +96,11 @@ public final class PreparedStep {
                 headerBytes += name.length() + HEADER_OVERHEAD;
             }
         }
+        // Jetty adds a Host header to a request that has none by building a java.net.URI of the request (two URI
+        // parses per request); setting it here, with the value Jetty would use (the URI's authority), saves that.
+        this.ownHost = !headers.containsKey("host");
+        this.constantHost = ownHost && constantUri != null && constantUri.getAuthority() != null
+                ? new PreEncodedHttpField(HttpHeader.HOST, constantUri.getAuthority()) : null;
         this.constantHeaders = fixed.toArray(new HttpField[0]);
         this.templatedHeaderNames = templatedNames.toArray(new String[0]);
         this.templatedHeaderValues = templatedValues.toArray(new Template[0]);
@@ -130,8 +140,13 @@ public final class PreparedStep {
     public Request newRequest(HttpClient client, Template.Context context) {
         URI uri = constantUri != null ? constantUri : URI.create(resolve(path.render(context)));
         Request request = client.newRequest(uri).method(method).timeout(timeoutMs, TimeUnit.MILLISECONDS);
-        if (constantHeaders.length > 0 || templatedHeaderNames.length > 0) {
+        HttpField host = constantHost != null || !ownHost || uri.getAuthority() == null ? constantHost
+                : new HttpField(HttpHeader.HOST, uri.getAuthority());
+        if (host != null || constantHeaders.length > 0 || templatedHeaderNames.length > 0) {
             request.headers(fields -> {
+                if (host != null) {
+                    fields.add(host);
+                }
                 for (HttpField field : constantHeaders) {
                     fields.put(field);
                 }
