@@ -3,6 +3,7 @@
 #
 #   apt-get update && apt-get install -y wrk nginx      # once
 #   bench/generator-vs-wrk.sh [SECONDS] [ROUNDS]        # default 20 s, 2 rounds
+#   BROKER_WARMUP=0 bench/generator-vs-wrk.sh ...        # skip the broker's unmeasured 10 s warm-up run
 #
 # nginx (1 worker) serves a small static file on 127.0.0.1; the embedded broker runs in its own JVM. Then wrk
 # (2 threads, 50 connections), the bare Jetty loop (bench/JettyLoop.java) with Jetty's defaults and with
@@ -79,6 +80,18 @@ PLAN
 
 version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -n 1)"
 lib="$root/cli/target/loadstream-$version/lib"
+
+# The broker is infrastructure that a real deployment keeps running: warm it (its JIT, its log files) with one
+# unmeasured run before the rounds, so that round 1 does not also pay for a cold broker on the same cores. Each
+# measured loadstream run still starts its own JVM cold. BROKER_WARMUP=0 skips it.
+warmup="${BROKER_WARMUP:-10}"
+if [[ "$warmup" -gt 0 ]]; then
+  sed "s/duration: ${seconds}s/duration: ${warmup}s/" "$work/plan.yaml" > "$work/warmup.yaml"
+  "$root/loadstream" generate "$work/warmup.yaml" --bootstrap "127.0.0.1:$kafka_port" --run-id "warmup-$$" \
+    > "$work/warmup.out" 2>&1 || true
+  echo "broker warm-up (not counted): $(grep '^Done:' "$work/warmup.out" | sed 's/^Done: \([0-9]*\) requests.*/\1 requests/')" \
+    "in a ${warmup} s loadstream run"
+fi
 
 echo "wrk vs a bare Jetty loop vs loadstream: 50 connections / 50 VUs, ${seconds} s each, ${rounds} rounds,"
 echo "nginx 1 worker, $(nproc) cores (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
