@@ -11,37 +11,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 minutes="${1:-5}"
 rate="${2:-2000}"
 work="$(mktemp -d /tmp/loadstream-heap.XXXXXX)"
-chmod 755 "$work"
 http_port=18081
 kafka_port=19094
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  stop_nginx "$work"
 }
 trap cleanup EXIT
+# shellcheck source=bench/nginx.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 
-mkdir -p "$work/html" "$work/nginx-tmp"
-printf 'hello, bench\n' > "$work/html/index.html"
-chmod 755 "$work/html"; chmod 644 "$work/html/index.html"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx-tmp;
-  proxy_temp_path $work/nginx-tmp;
-  fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp;
-  scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 1000000;
-  server { listen 127.0.0.1:$http_port; root $work/html; }
-}
-CONF
-nginx -c "$work/nginx.conf"
+start_nginx "$work" "$http_port"
 
 "$root/loadstream" --version >/dev/null
 "$root/loadstream" broker --port "$kafka_port" --dir "$work/broker" > "$work/broker.out" 2>&1 &

@@ -22,41 +22,17 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  [[ -f "$work/nginx.pid" ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true
+  stop_nginx "$work"
 }
 trap cleanup EXIT
-# BENCH_KEEP=1 leaves nginx and the broker running (and prints their ports) for profiling by hand.
+# shellcheck source=bench/nginx.sh
+source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
 
 for tool in wrk nginx; do
   command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y wrk nginx" >&2; exit 1; }
 done
 
-# nginx: one worker, loopback only, no access log, a 13-byte static file.
-mkdir -p "$work/html" "$work/nginx-tmp"
-printf 'hello, bench\n' > "$work/html/index.html"
-# nginx's workers run as another user: let them read the file.
-chmod 755 "$work" "$work/html"
-chmod 644 "$work/html/index.html"
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-pid $work/nginx.pid;
-error_log $work/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $work/nginx-tmp;
-  proxy_temp_path $work/nginx-tmp;
-  fastcgi_temp_path $work/nginx-tmp;
-  uwsgi_temp_path $work/nginx-tmp;
-  scgi_temp_path $work/nginx-tmp;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$http_port;
-    root $work/html;
-  }
-}
-CONF
-nginx -c "$work/nginx.conf"
+start_nginx "$work" "$http_port"
 
 # The distribution (built by the launcher when missing or stale), then the broker.
 "$root/loadstream" --version >/dev/null
