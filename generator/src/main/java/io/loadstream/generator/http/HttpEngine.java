@@ -2,6 +2,8 @@ package io.loadstream.generator.http;
 
 import io.loadstream.generator.plan.Defaults;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
@@ -19,7 +21,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  *   <li>keep-alive connection pools, as many connections per host as the run has VUs (HTTP/1.1), so that each
  *       VU keeps its own connection and nothing queues inside the client;</li>
  *   <li>the connect timeout apart from the total timeout of each request (set per request);</li>
- *   <li>no cookies, redirects or content decoding: a load generator measures what the server sends;</li>
+ *   <li>no cookies, redirects, authentication handling or content decoding: a load generator measures what the
+ *       server sends (a 401 is a 401, with or without a challenge header);</li>
  *   <li>TLS that checks certificates unless the plan says {@code insecure};</li>
  *   <li>HTTP/2 when the plan asks for it (ALPN over TLS, prior knowledge over clear text);</li>
  *   <li>HTTP/1.1 responses handled on the selector thread that read them ({@code NON_BLOCKING} invocation type),
@@ -90,6 +93,10 @@ public final class HttpEngine implements AutoCloseable {
         // After start: Jetty 12.1 fills an empty decoder list from the class path (gzip) when it starts, and then
         // sends Accept-Encoding and decodes. Cleared, it sends no Accept-Encoding and passes bodies through.
         created.getContentDecoderFactories().clear();
+        // Also after start, which installs them: the authentication handlers would turn a 401 or 407 without a
+        // challenge header into a protocol failure, and answer challenges; a load generator records the status.
+        created.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+        created.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
         this.client = created;
     }
 
