@@ -27,6 +27,7 @@ public final class BrokerMain {
             System.exit(2);
         }
         watchParent();
+        ignoreInterrupt();
         String config = args[0];
         String clusterId = args[1];
         // --ignore-formatted: a directory kept from an earlier run starts with its data.
@@ -38,6 +39,24 @@ public final class BrokerMain {
             System.exit(formatted);
         }
         kafka.Kafka.main(new String[] {config});
+    }
+
+    /**
+     * Ctrl-C in a terminal sends SIGINT to the whole process group, this child included. The parent decides when
+     * the broker stops (SIGTERM from {@link EmbeddedKafkaBroker#close()}): a {@code run} that is interrupted
+     * still needs the broker to write its report. So SIGINT is ignored here. Through reflection, because
+     * {@code sun.misc.Signal} is not a compile-time API; where it is missing, SIGINT keeps its default.
+     */
+    private static void ignoreInterrupt() {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object ignore = handler.getField("SIG_IGN").get(null);
+            Object interrupt = signal.getConstructor(String.class).newInstance("INT");
+            signal.getMethod("handle", signal, handler).invoke(null, interrupt, ignore);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("Cannot ignore SIGINT (" + e + "); Ctrl-C may stop this broker before its parent.");
+        }
     }
 
     private static void watchParent() {

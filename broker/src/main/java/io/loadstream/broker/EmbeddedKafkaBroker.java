@@ -192,6 +192,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Hands the stop over to the caller: removes the JVM shutdown hook, so that the broker keeps running while
+     * this JVM shuts down, until the caller's own hook (or code) calls {@link #close()}. For a process that
+     * must still use the broker after Ctrl-C, e.g. to write a report. The broker still stops by itself if this
+     * JVM ends without closing it (its standard-input lifeline).
+     *
+     * @return this broker
+     */
+    public EmbeddedKafkaBroker closedByCaller() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // Already shutting down: the hook may be running; close() is idempotent either way.
+        }
+        return this;
+    }
+
     /** Completes with the broker JVM's exit code when it ends, for whatever reason. */
     public CompletableFuture<Integer> onExit() {
         return process.onExit().thenApply(Process::exitValue);

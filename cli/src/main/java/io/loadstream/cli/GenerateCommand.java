@@ -4,8 +4,10 @@ import io.loadstream.generator.Generator;
 import io.loadstream.generator.GeneratorConfig;
 import io.loadstream.generator.GeneratorResult;
 import io.loadstream.generator.Segment;
+import io.loadstream.generator.http.Preflight;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.RunReasons;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,10 +15,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code loadstream generate}: one generator process that joins a run, drives its share of the plan's load and
@@ -54,16 +56,23 @@ final class GenerateCommand implements Callable<Integer> {
             description = "This generator's share of the load: the i-th of n (default: ${DEFAULT-VALUE}).")
     String segment;
 
+    @Option(names = "--no-preflight",
+            description = "Skip the one request sent to the target before the load starts.")
+    boolean noPreflight;
+
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GeneratorConfig config = config(out);
-        Plan plan = parse(err);
+        Plan plan = loadPlan(planFile, err);
+        if (!noPreflight) {
+            preflight(plan, out);
+        }
         Generator generator = new Generator(config);
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
-            generator.abort("interrupted");
+            generator.abort(RunReasons.INTERRUPTED);
             try {
                 done.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -87,13 +96,7 @@ final class GenerateCommand implements Callable<Integer> {
                 // The JVM is shutting down: the hook is running and waits for done.
             }
         }
-        double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
-        out.printf(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors, %.1f us CPU each), "
-                        + "%d iterations, %d dropped iterations, %d events dropped%s%n",
-                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(),
-                result.cpuMicrosPerRequest(),
-                result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
-                result.aborted() ? "; aborted: " + result.reason() : "");
+        out.println(doneLine(result));
         out.flush();
         if (result.aborted()) {
             throw new UserFacingException("The run was aborted: " + result.reason(), ExitCodes.FAILURE, null);
@@ -120,12 +123,51 @@ final class GenerateCommand implements Callable<Integer> {
                 });
     }
 
-    private Plan parse(PrintWriter err) {
+    /**
+     * The line that ends a generator's output: what it sent. Scripts and tests read it.
+     *
+     * @param result the generator's result
+     * @return e.g. {@code Done: 1200 requests in 20.0 s (60 req/s, 0 errors, ...)}
+     */
+    static String doneLine(GeneratorResult result) {
+        double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
+        return String.format(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors, %.1f us "
+                        + "CPU each), %d iterations, %d dropped iterations, %d events dropped%s",
+                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(),
+                result.cpuMicrosPerRequest(),
+                result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
+                result.aborted() ? "; aborted: " + result.reason() : "");
+    }
+
+    /**
+     * Loads and validates a plan, as {@code validate} does, before any load starts.
+     *
+     * @param planFile the plan
+     * @param err      where the plan's errors go
+     * @return the plan
+     * @throws UserFacingException (exit 104) when the file is missing or the plan has errors
+     */
+    static Plan loadPlan(Path planFile, PrintWriter err) {
         if (!Files.isRegularFile(planFile)) {
             throw new UserFacingException("The plan " + planFile + " does not exist or is not a file",
                     ExitCodes.INVALID_CONFIG, null);
         }
-        // The same loading and validation as 'validate', before any load starts.
         return PlanLoader.forProcess().load(planFile, err);
+    }
+
+    /**
+     * Sends the preflight request and prints its outcome.
+     *
+     * @param plan the plan
+     * @param out  where the outcome goes
+     * @throws UserFacingException (exit 1) with the likely cause when the target cannot serve the run
+     */
+    static void preflight(Plan plan, PrintWriter out) {
+        Preflight.Outcome outcome = Preflight.check(plan);
+        if (!outcome.passed()) {
+            throw new UserFacingException(outcome.message(), ExitCodes.FAILURE, null);
+        }
+        out.println(outcome.message());
+        out.flush();
     }
 }

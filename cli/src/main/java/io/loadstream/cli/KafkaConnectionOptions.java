@@ -22,7 +22,8 @@ final class KafkaConnectionOptions {
     @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--bootstrap", required = true, paramLabel = "SERVERS",
+    // Not required for picocli: 'run' starts its own broker without it. bootstrap() enforces it for the others.
+    @Option(names = "--bootstrap", paramLabel = "SERVERS",
             description = "Kafka bootstrap servers, e.g. 127.0.0.1:9092.")
     String bootstrap;
 
@@ -42,13 +43,22 @@ final class KafkaConnectionOptions {
      * The bootstrap servers.
      *
      * @return the servers, checked not blank
-     * @throws CommandLine.ParameterException when blank
+     * @throws CommandLine.ParameterException when missing or blank
      */
     String bootstrap() {
+        if (bootstrap == null) {
+            throw new CommandLine.ParameterException(mixee.commandLine(),
+                    "Missing required option: '--bootstrap=SERVERS'");
+        }
         if (bootstrap.isBlank()) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--bootstrap must not be empty");
         }
         return bootstrap.strip();
+    }
+
+    /** Whether {@code --bootstrap} was given: {@code run} starts a broker when it was not. */
+    boolean hasBootstrap() {
+        return bootstrap != null;
     }
 
     /**

@@ -4,16 +4,11 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
-import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -52,15 +47,8 @@ final class ReportCommand implements Callable<Integer> {
             description = "Folder for performance_report.json, report.html and alerts.jsonl (created if missing).")
     Path out;
 
-    @Option(names = "--webhook", paramLabel = "URL",
-            description = "POST every alert state change here, Alertmanager webhook format v4. Repeatable.")
-    List<String> webhooks = new ArrayList<>();
-
-    @Option(names = "--webhook-secret-env", paramLabel = "NAME",
-            description = "Environment variable holding the secret that signs webhook bodies "
-                    + "(header X-Loadstream-Signature: sha256=<hex of HMAC-SHA256>).")
-    String webhookSecretEnv;
-
+    @CommandLine.Mixin
+    WebhookOptions webhookOptions;
 
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
@@ -116,39 +104,11 @@ final class ReportCommand implements Callable<Integer> {
                         "Timeouts must be a positive number of seconds, not " + seconds);
             }
         }
-        List<URI> urls = new ArrayList<>();
-        for (String webhook : webhooks) {
-            urls.add(webhookUrl(webhook));
-        }
-        byte[] secret = new byte[0];
-        if (webhookSecretEnv != null) {
-            String value = environment.apply(webhookSecretEnv);
-            if (value == null || value.isEmpty()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--webhook-secret-env: the environment "
-                        + "variable " + webhookSecretEnv + " is not set or empty");
-            }
-            secret = value.getBytes(StandardCharsets.UTF_8);
-        }
         return ReporterConfig.of(bootstrap, runId, out)
                 .withTopics(topics)
-                .withWebhooks(WebhookSettings.DEFAULT.withUrls(urls).withSecret(secret))
+                .withWebhooks(webhookOptions.settings(environment))
                 .withKafkaProperties(kafka.clientProperties())
                 .withTimeouts(Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(finishTimeoutSeconds),
                         Duration.ofSeconds(silenceTimeoutSeconds), ReporterConfig.of(bootstrap, runId, out).settle());
-    }
-
-    private URI webhookUrl(String text) {
-        try {
-            URI url = new URI(text);
-            String scheme = url.getScheme();
-            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
-                return url;
-            }
-        } catch (URISyntaxException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--webhook '" + text + "' is not a URL: "
-                    + e.getReason());
-        }
-        throw new CommandLine.ParameterException(spec.commandLine(), "--webhook '" + text
-                + "' must be an http or https URL with a host");
     }
 }

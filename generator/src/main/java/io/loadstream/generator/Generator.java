@@ -14,6 +14,7 @@ import io.loadstream.generator.publish.KafkaSettings;
 import io.loadstream.generator.system.SamplerLoop;
 import io.loadstream.generator.system.SystemSampler;
 import io.loadstream.generator.time.EpochClock;
+import io.loadstream.schemas.RunReasons;
 import io.loadstream.schemas.TopicSetup;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,7 +177,7 @@ public final class Generator {
                 }
             }
         } catch (InterruptedException e) {
-            load.abort("interrupted");
+            load.abort(RunReasons.INTERRUPTED);
             load.awaitEnd(Duration.ofSeconds(10));
             throw e;
         }

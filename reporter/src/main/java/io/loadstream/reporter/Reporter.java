@@ -82,6 +82,7 @@ public final class Reporter {
     private ThresholdEngine engine;
     private boolean aborted;
     private long badRecords;
+    private volatile boolean cancelled;
 
     /**
      * Creates a reporter; nothing happens until {@link #run()}.
@@ -91,6 +92,15 @@ public final class Reporter {
     public Reporter(ReporterConfig config) {
         this.config = config;
         this.data = new RunData(config.runId(), DEFAULT_RETENTION_MS);
+    }
+
+    /**
+     * Stops a {@link #run()} that is waiting, from any thread: for a caller whose run failed before it started
+     * (the generator could not reach the target, say), so that the reporter does not wait for its start timeout.
+     * {@link #run()} then throws a {@link ReporterException} within one poll interval.
+     */
+    public void cancel() {
+        cancelled = true;
     }
 
     /**
@@ -165,6 +175,9 @@ public final class Reporter {
         long allFinishedAt = -1;
         long totalsCompleteAt = -1;
         while (true) {
+            if (cancelled) {
+                throw new ReporterException("The reporter of run " + config.runId() + " was cancelled", 1, null);
+            }
             for (ConsumerRecord<String, byte[]> record : consumer.poll(config.pollInterval())) {
                 if (handle(record, producer)) {
                     lastControl = now();

@@ -74,6 +74,7 @@ public record TopicSetup(int partitions, short replication) {
             }
             create(admin, missing);
             checkCoPartitioned(admin, topics);
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating the loadstream topics", e);
@@ -127,6 +128,40 @@ public record TopicSetup(int partitions, short replication) {
             throw new IllegalStateException("Topic " + topics.control() + " has " + control + " partitions but "
                     + topics.requests() + " has " + requests + "; they must have the same number, because the "
                     + "aggregator reads them together. Recreate one of them, or use another topic prefix.");
+        }
+    }
+
+    /**
+     * Waits until every partition of the topics just created has a leader. Right after creation a broker may
+     * still answer NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets it on a fresh partition can
+     * retry until its delivery timeout and drop records; waiting here keeps that from the first records of a run.
+     */
+    private static void awaitLeaders(Admin admin, List<String> created)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        if (created.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        while (true) {
+            boolean ready;
+            try {
+                ready = admin.describeTopics(created).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                        .values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+                ready = false;
+            }
+            if (ready) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("The new topics " + created + " had no leader for every partition "
+                        + "within " + TIMEOUT_SECONDS + " s");
+            }
+            TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_MS);
         }
     }
 

@@ -10,6 +10,7 @@ import io.loadstream.events.Alert;
 import io.loadstream.reporter.alert.AlertsFile;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.schemas.RunReasons;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -77,6 +78,8 @@ public final class JsonReport {
         run.put("generators", info.generators());
         run.put("complete", info.complete());
         run.put("aborted", info.abortReason() != null);
+        // Ctrl-C or SIGTERM: the report holds what ran until then.
+        run.put("interrupted", RunReasons.INTERRUPTED.equals(info.abortReason()));
         if (info.abortReason() != null) {
             run.put("abort_reason", info.abortReason());
         }
