@@ -66,9 +66,6 @@ final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         GeneratorConfig config = config(out);
         Plan plan = loadPlan(planFile, err);
-        if (!noPreflight) {
-            preflight(plan, out);
-        }
         Generator generator = new Generator(config);
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -83,6 +80,9 @@ final class GenerateCommand implements Callable<Integer> {
         out.println("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name() + " against "
                 + plan.target() + " (" + plan.load().executor().planName() + ")");
         out.flush();
+        if (!noPreflight) {
+            preflight(plan, out);
+        }
         GeneratorResult result;
         try {
             result = generator.run(plan);

@@ -32,6 +32,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -141,12 +142,12 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         checkOptions();
+        Topics topics = kafka.topics();
+        Map<String, String> clientProperties = kafka.clientProperties();
+        WebhookSettings webhooks = webhookOptions.settings(environment);
         Plan plan = GenerateCommand.loadPlan(planFile, stderr);
         String id = runId != null ? runId : defaultRunId(plan.name(), ZonedDateTime.now(ZoneOffset.UTC));
         Path outDir = out != null ? out : Path.of("results", id);
-        WebhookSettings webhooks = webhookOptions.settings(environment);
-        Topics topics = kafka.topics();
-        java.util.Map<String, String> clientProperties = kafka.clientProperties();
         print(stdout, "Run " + id + ": " + plan.name() + " against " + plan.target() + " ("
                 + plan.load().executor().planName() + "); reports to " + outDir);
 
@@ -260,7 +261,7 @@ final class RunCommand implements Callable<Integer> {
         return broker.bootstrapServers();
     }
 
-    private void createTopics(String bootstrap, java.util.Map<String, String> clientProperties, Topics topics,
+    private void createTopics(String bootstrap, Map<String, String> clientProperties, Topics topics,
                               PrintWriter stdout) {
         Properties admin = new Properties();
         admin.putAll(clientProperties);
@@ -274,7 +275,7 @@ final class RunCommand implements Callable<Integer> {
                 + " partitions, replication " + replicationFactor + " when created)");
     }
 
-    private void startAggregator(String bootstrap, Topics topics, java.util.Map<String, String> clientProperties,
+    private void startAggregator(String bootstrap, Topics topics, Map<String, String> clientProperties,
                                  Deque<AutoCloseable> resources, PrintWriter stdout) {
         print(stdout, "Starting the aggregator ...");
         long started = System.nanoTime();
@@ -310,7 +311,7 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private GeneratorResult load(Plan plan, String bootstrap, String id, Topics topics,
-                                 java.util.Map<String, String> clientProperties, Reporter reporter,
+                                 Map<String, String> clientProperties, Reporter reporter,
                                  PrintWriter stdout) throws InterruptedException {
         Generator created = new Generator(GeneratorConfig.of(bootstrap, id)
                 .withTopics(topics)

@@ -112,6 +112,8 @@ class GenerateCommandIT {
         List<String> lines = outcome.stdout().lines().toList();
         assertThat(lines.get(0)).isEqualTo("Run generate-it, segment 1/1: generate-it against http://127.0.0.1:"
                 + connector.getLocalPort() + " (constant-arrival-rate)");
+        assertThat(lines.get(1)).startsWith("Preflight: GET http://127.0.0.1:" + connector.getLocalPort()
+                + "/items/42 answered 200 in ");
         assertThat(lines).as(outcome.describe()).anyMatch(line -> PROGRESS.matcher(line).matches());
         Matcher done = lines.stream().map(DONE::matcher).filter(Matcher::matches).findFirst()
                 .orElseThrow(() -> new AssertionError("no Done line: " + outcome.describe()));
@@ -126,7 +128,7 @@ class GenerateCommandIT {
                 bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes));
         assertThat(events).hasSize((int) requests)
                 .allMatch(e -> e.getRunId().equals("generate-it") && e.getEndpoint().equals("GET /items/{id}"));
-        assertThat(served.get()).isEqualTo(requests);
+        assertThat(served.get()).as("the run's requests and the preflight request").isEqualTo(requests + 1);
         List<RunControl> finished = readAll(kafka, topics.control(), 0,
                 bytes -> EventSerdes.runControl().deserialize(topics.control(), bytes)).stream()
                 .filter(c -> c.getType() == ControlType.FINISHED).toList();

@@ -15,7 +15,8 @@ import picocli.CommandLine;
 /** Every command that talks to Kafka takes the same connection options, with the same meaning and errors. */
 class KafkaConnectionOptionsTest {
 
-    private static final List<String> KAFKA_COMMANDS = List.of("generate", "agent", "aggregate", "report");
+    private static final List<String> KAFKA_COMMANDS = List.of("run", "generate", "agent", "aggregate",
+            "report");
 
     @TempDir
     Path dir;
@@ -23,7 +24,7 @@ class KafkaConnectionOptionsTest {
     private final InProcessCli cli = new InProcessCli();
 
     @ParameterizedTest
-    @ValueSource(strings = {"generate", "agent", "aggregate", "report"})
+    @ValueSource(strings = {"run", "generate", "agent", "aggregate", "report"})
     void helpOfEveryKafkaCommandListsTheConnectionOptions(String command) {
         assertThat(cli.run(command, "--help")).isEqualTo(ExitCodes.OK);
         assertThat(cli.out()).contains("--bootstrap=SERVERS").contains("--kafka-config=FILE")
@@ -49,15 +50,15 @@ class KafkaConnectionOptionsTest {
     @Test
     void aMissingKafkaConfigFileIsOneSentenceAndExit104ForEveryCommand() {
         Path missing = dir.resolve("none.properties");
-        // generate reads its Kafka options before the plan, so the plan need not exist here
+        // run and generate read their Kafka options before the plan, so the plan need not exist here
         Path plan = dir.resolve("plan.yaml");
         for (String command : KAFKA_COMMANDS) {
             List<String> args = new java.util.ArrayList<>(List.of(command));
-            if (command.equals("generate")) {
+            if (command.equals("generate") || command.equals("run")) {
                 args.add(plan.toString());
             }
             args.addAll(List.of("--bootstrap", "127.0.0.1:1", "--kafka-config", missing.toString()));
-            if (!command.equals("aggregate")) {
+            if (!command.equals("aggregate") && !command.equals("run")) {
                 args.addAll(List.of("--run-id", "r1"));
             }
             if (command.equals("report")) {
