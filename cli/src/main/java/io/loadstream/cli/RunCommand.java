@@ -5,6 +5,8 @@ import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.broker.BrokerException;
 import io.loadstream.broker.BrokerOptions;
 import io.loadstream.broker.EmbeddedKafkaBroker;
+import io.loadstream.demo.DemoTarget;
+import io.loadstream.demo.DemoTargetOptions;
 import io.loadstream.generator.Generator;
 import io.loadstream.generator.GeneratorConfig;
 import io.loadstream.generator.GeneratorResult;
@@ -20,6 +22,7 @@ import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,7 +171,7 @@ final class RunCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             if (demoTarget) {
-                throw new UserFacingException("TODO demo", 1, null);
+                resources.push(startDemoTarget(plan.target(), stdout));
             }
             if (!noPreflight) {
                 GenerateCommand.preflight(plan, stdout);
@@ -242,6 +245,33 @@ final class RunCommand implements Callable<Integer> {
         }
         String time = RUN_ID_TIME.format(now);
         return name.isEmpty() ? "run-" + time : name + "-" + time;
+    }
+
+    /**
+     * Starts the demo target where the plan expects its target: the plan's loopback host and port.
+     *
+     * @throws UserFacingException exit 104 when the plan's target is not a loopback http:// address, 1 when the
+     *                             port is taken
+     */
+    private DemoTarget startDemoTarget(URI target, PrintWriter stdout) {
+        String host = target.getHost();
+        boolean loopback = host != null && (host.equals("localhost") || host.startsWith("127."));
+        if (!"http".equalsIgnoreCase(target.getScheme()) || !loopback) {
+            throw new UserFacingException("--demo-target starts the demo target at the plan's target, which must be "
+                    + "a loopback http:// address such as http://127.0.0.1:8088, not " + target,
+                    ExitCodes.INVALID_CONFIG, null);
+        }
+        int port = target.getPort() > 0 ? target.getPort() : 80;
+        DemoTarget demo;
+        try {
+            demo = DemoTarget.start(DemoTargetOptions.defaults().withHost(host.equals("localhost") ? "127.0.0.1"
+                    : host).withPort(port));
+        } catch (IllegalStateException e) {
+            throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
+        }
+        print(stdout, "Demo target on " + demo.baseUrl() + " (" + demo.endpoints().size() + " endpoints, "
+                + demo.options().workers() + " workers, token " + demo.options().token() + ")");
+        return demo;
     }
 
     private String startBroker(Deque<AutoCloseable> resources, PrintWriter stdout) {
