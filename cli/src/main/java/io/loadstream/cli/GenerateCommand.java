@@ -96,7 +96,7 @@ final class GenerateCommand implements Callable<Integer> {
                 // The JVM is shutting down: the hook is running and waits for done.
             }
         }
-        out.println(doneLine(result));
+        out.println(doneLine(result, true));
         out.flush();
         if (result.aborted()) {
             throw new UserFacingException("The run was aborted: " + result.reason(), ExitCodes.FAILURE, null);
@@ -126,15 +126,18 @@ final class GenerateCommand implements Callable<Integer> {
     /**
      * The line that ends a generator's output: what it sent. Scripts and tests read it.
      *
-     * @param result the generator's result
+     * @param result  the generator's result
+     * @param withCpu whether to give the process's CPU time per request: only when the process is the generator
+     *                alone ({@code run} shares its JVM with the aggregator, the reporter and the demo target)
      * @return e.g. {@code Done: 1200 requests in 20.0 s (60 req/s, 0 errors, ...)}
      */
-    static String doneLine(GeneratorResult result) {
+    static String doneLine(GeneratorResult result, boolean withCpu) {
         double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
-        return String.format(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors, %.1f us "
-                        + "CPU each), %d iterations, %d dropped iterations, %d events dropped%s",
-                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(),
-                result.cpuMicrosPerRequest(),
+        String cpu = withCpu ? String.format(java.util.Locale.ROOT, ", %.1f us CPU each",
+                result.cpuMicrosPerRequest()) : "";
+        return String.format(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors%s), "
+                        + "%d iterations, %d dropped iterations, %d events dropped%s",
+                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(), cpu,
                 result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
                 result.aborted() ? "; aborted: " + result.reason() : "");
     }

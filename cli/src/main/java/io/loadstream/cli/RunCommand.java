@@ -190,7 +190,7 @@ final class RunCommand implements Callable<Integer> {
             CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                     runnable -> daemon(runnable, "loadstream-run-reporter").start());
             GeneratorResult result = load(plan, bootstrap, id, topics, clientProperties, reporter, stdout);
-            print(stdout, GenerateCommand.doneLine(result));
+            print(stdout, GenerateCommand.doneLine(result, false));
             print(stdout, "Waiting for the final windows ...");
             ReporterResult report = awaitReport(reported);
             stdout.print(report.consoleSummary());

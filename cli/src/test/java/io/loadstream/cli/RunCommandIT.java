@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -80,6 +81,8 @@ class RunCommandIT {
 
     @Test
     void ctrlCStopsTheLoadWritesAnInterruptedReportAndStopsTheBroker() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(
+                Path.of("/bin/setsid")), "setsid (util-linux) gives the run its own process group to signal");
         // given: a minute of load, interrupted after a few seconds
         Path plan = plan("""
                 load: {executor: constant-vus, vus: 3, duration: 60s, graceful_stop: 3s}
