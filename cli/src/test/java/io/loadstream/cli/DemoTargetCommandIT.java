@@ -1,6 +1,7 @@
 package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +31,12 @@ class DemoTargetCommandIT {
     private static final Pattern LISTENING = Pattern.compile("Demo target listening on (http://127\\.0\\.0\\.1:\\d+)");
 
     private Process process;
+
+    /** Failsafe runs this against the packaged distribution; a surefire run picked by -Dtest='DemoTarget*' skips. */
+    @BeforeEach
+    void needsTheDistribution() {
+        assumeTrue(System.getProperty("loadstream.dist") != null, "runs under failsafe, with loadstream.dist set");
+    }
 
     @AfterEach
     void stop() throws InterruptedException {
