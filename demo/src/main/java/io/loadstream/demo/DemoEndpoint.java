@@ -45,8 +45,11 @@ public record DemoEndpoint(String method, String path, DemoService service, Late
      * digits where the template has {@value #ID}.
      */
     public boolean matchesPath(String requestPath) {
-        String[] template = path.split("/", -1);
-        String[] actual = requestPath.split("/", -1);
+        return matchesSegments(path.split("/", -1), requestPath.split("/", -1));
+    }
+
+    /** The same test on paths already split on {@code /} (with {@code split("/", -1)}), for the server's router. */
+    static boolean matchesSegments(String[] template, String[] actual) {
         if (template.length != actual.length) {
             return false;
         }

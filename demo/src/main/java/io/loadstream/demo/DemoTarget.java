@@ -45,6 +45,8 @@ public final class DemoTarget implements AutoCloseable {
 
     private final DemoTargetOptions options;
     private final List<DemoEndpoint> endpoints;
+    /** Each endpoint's path template split on '/', in the catalogue's order, so that routing splits only once. */
+    private final String[][] templates;
     private final Map<DemoEndpoint, SplittableRandom> randoms = new IdentityHashMap<>();
     private final AtomicLong nextId = new AtomicLong(1000);
     private final AtomicLong requests = new AtomicLong();
@@ -57,6 +59,7 @@ public final class DemoTarget implements AutoCloseable {
     private DemoTarget(DemoTargetOptions options, List<DemoEndpoint> endpoints) {
         this.options = options;
         this.endpoints = List.copyOf(endpoints);
+        this.templates = this.endpoints.stream().map(e -> e.path().split("/", -1)).toArray(String[][]::new);
         SplittableRandom seeds = new SplittableRandom(options.seed());
         for (DemoEndpoint endpoint : this.endpoints) {
             // One generator per endpoint: its sequence of service times and errors does not depend on the
@@ -178,10 +181,11 @@ public final class DemoTarget implements AutoCloseable {
         requests.incrementAndGet();
         String path = Request.getPathInContext(request);
         String method = request.getMethod().toUpperCase(Locale.ROOT);
+        String[] segments = path.split("/", -1);
         List<DemoEndpoint> onPath = new ArrayList<>(2);
-        for (DemoEndpoint endpoint : endpoints) {
-            if (endpoint.matchesPath(path)) {
-                onPath.add(endpoint);
+        for (int i = 0; i < templates.length; i++) {
+            if (DemoEndpoint.matchesSegments(templates[i], segments)) {
+                onPath.add(endpoints.get(i));
             }
         }
         DemoEndpoint endpoint = onPath.stream().filter(e -> e.method().equals(method)).findFirst().orElse(null);
