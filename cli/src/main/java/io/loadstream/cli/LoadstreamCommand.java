@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             "Exit codes: 0 passed, 99 a threshold failed, 104 invalid plan or configuration, 1 any other failure."
         },
         subcommands = {ValidateCommand.class, GenerateCommand.class, AggregateCommand.class, ReportCommand.class,
-            AgentCommand.class, BrokerCommand.class, CommandLine.HelpCommand.class})
+            AgentCommand.class, BrokerCommand.class, DemoTargetCommand.class, CommandLine.HelpCommand.class})
 public final class LoadstreamCommand implements Runnable {
 
     @CommandLine.Spec
