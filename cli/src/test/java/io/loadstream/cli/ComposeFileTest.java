@@ -109,9 +109,9 @@ class ComposeFileTest {
         COMMANDS.forEach((service, parsed) -> {
             ParseResult sub = parsed.subcommand();
             if (KAFKA_COMMANDS.contains(sub.commandSpec().name())) {
-                assertThat(sub.matchedOptionValue("--bootstrap", "")).as(service + " --bootstrap")
+                assertThat(text(sub, "--bootstrap", "")).as(service + " --bootstrap")
                         .isEqualTo(containerAddresses.get(0));
-                prefixes.add(sub.matchedOptionValue("--topic-prefix", Topics.DEFAULT_PREFIX));
+                prefixes.add(text(sub, "--topic-prefix", Topics.DEFAULT_PREFIX));
                 assertThat(dependsOn(service)).as(service + " waits for a healthy Kafka")
                         .containsEntry(kafkaService, "service_healthy");
             }
@@ -126,8 +126,8 @@ class ComposeFileTest {
         List<String> segments = new ArrayList<>();
         for (String generator : generators) {
             ParseResult sub = COMMANDS.get(generator).subcommand();
-            runIds.add(sub.matchedOptionValue("--run-id", ""));
-            segments.add(sub.matchedOptionValue("--segment", "1/1"));
+            runIds.add(text(sub, "--run-id", ""));
+            segments.add(text(sub, "--segment", "1/1"));
             String reporter = servicesRunning("report").get(0);
             assertThat(dependsOn(generator)).as(generator + " starts after the reporter and the aggregators")
                     .containsEntry(reporter, "service_started")
@@ -137,9 +137,9 @@ class ComposeFileTest {
         String reporter = servicesRunning("report").get(0);
         ParseResult report = COMMANDS.get(reporter).subcommand();
         assertThat(runIds).as("one run id for the generators and the reporter")
-                .containsExactly(report.matchedOptionValue("--run-id", ""));
+                .containsExactly(text(report, "--run-id", ""));
 
-        String out = report.matchedOptionValue("--out", "");
+        String out = text(report, "--out", "");
         Path hostFolder = hostPath(reporter, out);
         assertThat(hostFolder).as("the reporter writes into ./results on the host")
                 .isEqualTo(repo.resolve("results").resolve(runIds.iterator().next()));
@@ -152,8 +152,8 @@ class ComposeFileTest {
         Set<String> stateVolumes = new HashSet<>();
         for (String aggregator : aggregators) {
             ParseResult sub = COMMANDS.get(aggregator).subcommand();
-            applicationIds.add(sub.matchedOptionValue("--application-id", "loadstream-aggregator"));
-            String stateDir = sub.matchedOptionValue("--state-dir", "");
+            applicationIds.add(text(sub, "--application-id", "loadstream-aggregator"));
+            String stateDir = text(sub, "--state-dir", "");
             assertThat(stateDir).as(aggregator + " --state-dir").isNotEmpty();
             String volume = volumeAt(aggregator, stateDir);
             assertThat(volume).as(aggregator + " mounts a volume at its state directory").isNotNull();
@@ -167,15 +167,15 @@ class ComposeFileTest {
     void theGeneratorsPlanIsInTheRepositoryIsValidAndAimsAtTheDemoTargetService() {
         String demo = servicesRunning("demo-target").get(0);
         ParseResult demoTarget = COMMANDS.get(demo).subcommand();
-        int demoPort = demoTarget.matchedOptionValue("--port", 8088);
-        assertThat(demoTarget.matchedOptionValue("--host", "127.0.0.1")).as("listens beyond its own container")
+        int demoPort = Integer.parseInt(text(demoTarget, "--port", "8088"));
+        assertThat(text(demoTarget, "--host", "127.0.0.1")).as("listens beyond its own container")
                 .isEqualTo("0.0.0.0");
         assertThat(services.path(demo).has("healthcheck")).as(demo + " has a healthcheck").isTrue();
         assertThat(services.path(demo).path("healthcheck").path("test").toString()).contains("/" + demoPort);
         for (String generator : servicesRunning("generate")) {
             assertThat(dependsOn(generator)).containsEntry(demo, "service_healthy");
             ParseResult sub = COMMANDS.get(generator).subcommand();
-            String planInContainer = sub.matchedPositionalValue(0, "");
+            String planInContainer = sub.matchedPositional(0).originalStringValues().get(0);
             Path plan = hostPath(generator, planInContainer);
             assertThat(plan).as(generator + "'s plan on the host").isRegularFile();
 
@@ -194,7 +194,7 @@ class ComposeFileTest {
             assertThat(parsed.target().getPort()).as("the plan's target port").isEqualTo(demoPort);
             if (env.containsKey("API_TOKEN")) {
                 assertThat(env.get("API_TOKEN")).as("the token the generators send is the one the demo target needs")
-                        .isEqualTo(demoTarget.matchedOptionValue("--token", "loadstream-demo"));
+                        .isEqualTo(text(demoTarget, "--token", "loadstream-demo"));
             }
         }
     }
@@ -253,6 +253,12 @@ class ComposeFileTest {
     void variablesTakeTheirDefaultsAndDollarsEscape() {
         assertThat(interpolate("--run-id=${RUN_ID:-compose-demo}", "x")).isEqualTo("--run-id=compose-demo");
         assertThat(interpolate("${A-b}$${literal}", "x")).isEqualTo("b${literal}");
+    }
+
+    /** An option's value as written on the command line, or {@code absent} when it is not given. */
+    private static String text(ParseResult sub, String option, String absent) {
+        CommandLine.Model.OptionSpec matched = sub.matchedOption(option);
+        return matched == null ? absent : matched.originalStringValues().get(0);
     }
 
     private static List<String> servicesRunning(String subcommand) {
