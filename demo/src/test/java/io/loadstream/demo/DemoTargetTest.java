@@ -194,4 +194,31 @@ class DemoTargetTest {
         assertThatThrownBy(() -> options.withToken("a b")).hasMessageContaining("without spaces");
         assertThatThrownBy(() -> options.withHost(" ")).hasMessageContaining("host");
     }
+
+    @Test
+    void aTemplateMatchesNumericIdsOnlyWhereItSaysId() {
+        DemoEndpoint endpoint = new DemoEndpoint("get", "/api/sns/analytics/posts/{id}", DemoService.SNS,
+                LatencyProfile.fixed(1), 0);
+
+        assertThat(endpoint.method()).isEqualTo("GET");
+        assertThat(endpoint.name()).isEqualTo("GET /api/sns/analytics/posts/{id}");
+        assertThat(endpoint.matchesPath("/api/sns/analytics/posts/42")).isTrue();
+        assertThat(endpoint.matchesPath("/api/sns/analytics/posts/")).isFalse();
+        assertThat(endpoint.matchesPath("/api/sns/analytics/posts/4x")).isFalse();
+        assertThat(endpoint.matchesPath("/api/sns/analytics/posts/42/")).isFalse();
+        assertThat(endpoint.matchesPath("/api/sns/analytics/accounts/42")).isFalse();
+        assertThat(endpoint.matchesPath("/api/sns/analytics/posts")).isFalse();
+    }
+
+    @Test
+    void aLatencyProfileStaysWithinItsBoundsAndAFixedOneNeverMoves() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        LatencyProfile profile = DemoCatalogue.SNS_ANALYTICS;
+
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(profile.sampleMs(random)).isBetween(profile.minMs(), profile.maxMs());
+            assertThat(LatencyProfile.fixed(200).sampleMs(random)).isEqualTo(200);
+        }
+        assertThatThrownBy(() -> new LatencyProfile(10, 5, 20, 30, 0)).hasMessageContaining("min <= median");
+    }
 }
