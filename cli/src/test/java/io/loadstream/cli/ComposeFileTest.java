@@ -1,0 +1,431 @@
+package io.loadstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.loadstream.demo.DemoCatalogue;
+import io.loadstream.demo.DemoEndpoint;
+import io.loadstream.demo.DemoTarget;
+import io.loadstream.generator.plan.Plan;
+import io.loadstream.generator.plan.Scenario;
+import io.loadstream.generator.plan.Step;
+import io.loadstream.generator.plan.Template;
+import io.loadstream.reporter.threshold.ThresholdRules;
+import io.loadstream.schemas.Topics;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The repository's {@code docker-compose.yml}, {@code Dockerfile} and {@code .dockerignore}, checked without a
+ * Docker engine: every loadstream service runs a command line that loadstream itself accepts, the services agree
+ * on the Kafka address, topics, run id and segments, the generators' plan exists and is valid and aims at the
+ * demo-target service, and the image copies the directory that cli's assembly produces.
+ */
+class ComposeFileTest {
+
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
+    private static final Set<String> KAFKA_COMMANDS = Set.of("generate", "aggregate", "report", "agent");
+
+    private static Path repo;
+    private static JsonNode services;
+    private static String kafkaService;
+    private static String loadstreamImage;
+    /** Service name to its parsed command line, for the services that run the loadstream image. */
+    private static final Map<String, ParseResult> COMMANDS = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void readComposeFile() throws IOException {
+        repo = repositoryRoot();
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(repo.resolve("docker-compose.yml").toFile());
+        services = compose.path("services");
+        assertThat(services.isObject()).as("docker-compose.yml has services").isTrue();
+        List<String> builtImages = new ArrayList<>();
+        services.properties().forEach(e -> {
+            if (e.getValue().has("build")) {
+                builtImages.add(e.getValue().path("image").asText());
+            }
+            if (e.getValue().path("image").asText().startsWith("apache/kafka:")) {
+                kafkaService = e.getKey();
+            }
+        });
+        assertThat(kafkaService).as("a service runs the apache/kafka image").isNotNull();
+        assertThat(new HashSet<>(builtImages)).as("every built service tags the one loadstream image").hasSize(1);
+        loadstreamImage = builtImages.get(0);
+        services.properties().forEach(e -> {
+            if (loadstreamImage.equals(e.getValue().path("image").asText())) {
+                COMMANDS.put(e.getKey(), parse(e.getKey(), command(e.getValue())));
+            }
+        });
+    }
+
+    @Test
+    void everyLoadstreamServiceRunsAValidLoadstreamCommandLine() {
+        Set<String> known = LoadstreamCommand.commandLine().getSubcommands().keySet();
+        assertThat(COMMANDS).as("loadstream services").isNotEmpty();
+        COMMANDS.forEach((service, parsed) -> assertThat(parsed.subcommand().commandSpec().name()).as(service)
+                .isIn(known));
+        // The stack the compose file promises: the demo target, two generators, two aggregators, one reporter.
+        assertThat(servicesRunning("demo-target")).hasSize(1);
+        assertThat(servicesRunning("generate")).hasSize(2);
+        assertThat(servicesRunning("aggregate")).hasSize(2);
+        assertThat(servicesRunning("report")).hasSize(1);
+        COMMANDS.keySet().forEach(service -> assertThat(services.path(service).has("build"))
+                .as(service + " builds the image, so that any of them can be started first").isTrue());
+    }
+
+    @Test
+    void everyServiceReachesKafkaAtTheAddressItAdvertisesToContainersWithOneTopicPrefix() {
+        JsonNode kafka = services.path(kafkaService);
+        assertThat(kafka.path("image").asText()).as("the broker is the Kafka version loadstream's clients are")
+                .isEqualTo("apache/kafka:" + VersionProvider.load().getProperty("kafka.version"));
+        Map<String, String> env = environment(kafka);
+        List<String> containerAddresses = new ArrayList<>();
+        for (String listener : env.getOrDefault("KAFKA_ADVERTISED_LISTENERS", "").split(",")) {
+            URI uri = URI.create(listener.strip());
+            if (uri.getHost().equals(kafkaService) || uri.getHost().equals(kafka.path("hostname").asText())) {
+                containerAddresses.add(uri.getHost() + ":" + uri.getPort());
+            }
+        }
+        assertThat(containerAddresses).as("Kafka advertises an address on the compose network").hasSize(1);
+        assertThat(kafka.path("healthcheck").path("test").toString()).contains(containerAddresses.get(0));
+
+        Set<String> prefixes = new HashSet<>();
+        COMMANDS.forEach((service, parsed) -> {
+            ParseResult sub = parsed.subcommand();
+            if (KAFKA_COMMANDS.contains(sub.commandSpec().name())) {
+                assertThat(text(sub, "--bootstrap", "")).as(service + " --bootstrap")
+                        .isEqualTo(containerAddresses.get(0));
+                prefixes.add(text(sub, "--topic-prefix", Topics.DEFAULT_PREFIX));
+                assertThat(dependsOn(service)).as(service + " waits for a healthy Kafka")
+                        .containsEntry(kafkaService, "service_healthy");
+            }
+        });
+        assertThat(prefixes).as("one topic prefix for every service").hasSize(1);
+    }
+
+    @Test
+    void theGeneratorsSplitOneRunInTwoSegmentsThatTheReporterFollowsIntoTheMountedResultsFolder() {
+        List<String> generators = servicesRunning("generate");
+        Set<String> runIds = new HashSet<>();
+        List<String> segments = new ArrayList<>();
+        for (String generator : generators) {
+            ParseResult sub = COMMANDS.get(generator).subcommand();
+            runIds.add(text(sub, "--run-id", ""));
+            segments.add(text(sub, "--segment", "1/1"));
+            String reporter = servicesRunning("report").get(0);
+            assertThat(dependsOn(generator)).as(generator + " starts after the reporter and the aggregators")
+                    .containsEntry(reporter, "service_started")
+                    .containsKeys(servicesRunning("aggregate").toArray(String[]::new));
+        }
+        assertThat(segments).containsExactlyInAnyOrder("1/2", "2/2");
+        String reporter = servicesRunning("report").get(0);
+        ParseResult report = COMMANDS.get(reporter).subcommand();
+        assertThat(runIds).as("one run id for the generators and the reporter")
+                .containsExactly(text(report, "--run-id", ""));
+
+        String out = text(report, "--out", "");
+        Path hostFolder = hostPath(reporter, out);
+        assertThat(hostFolder).as("the reporter writes into ./results on the host")
+                .isEqualTo(repo.resolve("results").resolve(runIds.iterator().next()));
+    }
+
+    @Test
+    void theAggregatorsShareOneApplicationIdAndKeepTheirStateInVolumesOfTheirOwn() {
+        List<String> aggregators = servicesRunning("aggregate");
+        Set<String> applicationIds = new HashSet<>();
+        Set<String> stateVolumes = new HashSet<>();
+        for (String aggregator : aggregators) {
+            ParseResult sub = COMMANDS.get(aggregator).subcommand();
+            applicationIds.add(text(sub, "--application-id", "loadstream-aggregator"));
+            String stateDir = text(sub, "--state-dir", "");
+            assertThat(stateDir).as(aggregator + " --state-dir").isNotEmpty();
+            String volume = volumeAt(aggregator, stateDir);
+            assertThat(volume).as(aggregator + " mounts a volume at its state directory").isNotNull();
+            stateVolumes.add(volume);
+        }
+        assertThat(applicationIds).hasSize(1);
+        assertThat(stateVolumes).as("one state volume per aggregator").hasSameSizeAs(aggregators);
+    }
+
+    @Test
+    void theGeneratorsPlanIsInTheRepositoryIsValidAndAimsAtTheDemoTargetService() {
+        String demo = servicesRunning("demo-target").get(0);
+        ParseResult demoTarget = COMMANDS.get(demo).subcommand();
+        int demoPort = Integer.parseInt(text(demoTarget, "--port", "8088"));
+        assertThat(text(demoTarget, "--host", "127.0.0.1")).as("listens beyond its own container")
+                .isEqualTo("0.0.0.0");
+        assertThat(services.path(demo).has("healthcheck")).as(demo + " has a healthcheck").isTrue();
+        assertThat(services.path(demo).path("healthcheck").path("test").toString()).contains("/" + demoPort);
+        for (String generator : servicesRunning("generate")) {
+            assertThat(dependsOn(generator)).containsEntry(demo, "service_healthy");
+            ParseResult sub = COMMANDS.get(generator).subcommand();
+            String planInContainer = sub.matchedPositional(0).originalStringValues().get(0);
+            Path plan = hostPath(generator, planInContainer);
+            assertThat(plan).as(generator + "'s plan on the host").isRegularFile();
+
+            // The same loading and validation as 'validate' and 'generate', with the container's environment.
+            Map<String, String> env = environment(services.path(generator));
+            StringWriter errors = new StringWriter();
+            Plan parsed;
+            try {
+                parsed = new PlanLoader(env, ThresholdRules::problem).load(plan, new PrintWriter(errors, true));
+            } catch (UserFacingException e) {
+                throw new AssertionError(e.getMessage() + "\n" + errors, e);
+            }
+            assertThat(parsed.target().getScheme()).isEqualTo("http");
+            assertThat(parsed.target().getHost()).as("the plan's target host").isIn(demo,
+                    services.path(demo).path("hostname").asText(demo));
+            assertThat(parsed.target().getPort()).as("the plan's target port").isEqualTo(demoPort);
+            Template authorization = parsed.defaults().headers().get("Authorization");
+            assertThat(authorization).as("the plan sends a token").isNotNull();
+            assertThat(authorization.render(ends(true))).as("the token the demo target needs")
+                    .isEqualTo("Bearer " + text(demoTarget, "--token", DemoTarget.DEFAULT_TOKEN));
+            everyStepIsAnEndpointOfTheDemoTarget(parsed, generator);
+        }
+    }
+
+    /** Each step, at both ends of its {@code ${rand:..}} ranges, is a method and path of the demo target. */
+    private static void everyStepIsAnEndpointOfTheDemoTarget(Plan plan, String generator) {
+        List<DemoEndpoint> catalogue = DemoCatalogue.standard();
+        for (Scenario scenario : plan.scenarios()) {
+            for (Step step : scenario.steps()) {
+                for (boolean low : new boolean[] {true, false}) {
+                    String path = step.path().render(ends(low)).replaceFirst("\\?.*$", "");
+                    assertThat(catalogue).as("%s: %s %s", generator, step.method(), path).anySatisfy(endpoint -> {
+                        assertThat(endpoint.method()).isEqualTo(step.method());
+                        assertThat(endpoint.matchesPath(path)).isTrue();
+                    });
+                }
+            }
+        }
+    }
+
+    /** Renders {@code ${rand:MIN..MAX}} as MIN (low) or MAX. */
+    private static Template.Context ends(boolean low) {
+        return new Template.Context() {
+            @Override
+            public long randomBetween(long min, long max) {
+                return low ? min : max;
+            }
+
+            @Override
+            public String data(String column) {
+                return "1";
+            }
+        };
+    }
+
+    @Test
+    void theImageIsTheDistributionThatTheAssemblyBuildsWithItsLauncherAsEntrypoint() throws IOException {
+        String version = VersionProvider.load().getProperty("version");
+        assertThat(Files.readString(repo.resolve("cli/pom.xml")))
+                .as("the assembly's output directory").contains("<finalName>loadstream-${project.version}</finalName>");
+        assertThat(repo.resolve("cli/src/dist/bin/loadstream")).as("the launcher the assembly copies to bin/")
+                .isRegularFile();
+
+        Map<String, String> args = new LinkedHashMap<>();
+        String copySource = null;
+        String copyTarget = null;
+        String entrypoint = null;
+        for (String line : Files.readAllLines(repo.resolve("Dockerfile"))) {
+            String[] words = line.strip().split("\\s+");
+            if (words[0].equals("FROM")) {
+                assertThat(words[1]).as("base image").startsWith("eclipse-temurin:17");
+            } else if (words[0].equals("ARG") && words[1].contains("=")) {
+                args.put(words[1].substring(0, words[1].indexOf('=')), words[1].substring(words[1].indexOf('=') + 1));
+            } else if (words[0].equals("COPY")) {
+                assertThat(copySource).as("one COPY").isNull();
+                copySource = words[1];
+                copyTarget = words[2];
+            } else if (words[0].equals("ENTRYPOINT")) {
+                entrypoint = new ObjectMapper().readTree(line.strip().substring("ENTRYPOINT".length())).get(0)
+                        .asText();
+            }
+        }
+        assertThat(copySource).as("the Dockerfile copies something").isNotNull();
+        String resolved = copySource;
+        for (Map.Entry<String, String> arg : args.entrySet()) {
+            resolved = resolved.replace("${" + arg.getKey() + "}", arg.getValue());
+        }
+        assertThat(resolved).as("the COPY source, with the ARG defaults")
+                .isEqualTo("cli/target/loadstream-" + version + "/");
+        assertThat(entrypoint).isEqualTo(copyTarget.replaceAll("/$", "") + "/bin/loadstream");
+
+        List<String> ignore = Files.readAllLines(repo.resolve(".dockerignore"));
+        assertThat(ignore).as(".dockerignore keeps everything but the distribution out of the build context")
+                .contains("*", "!cli/target/loadstream-*", "cli/target/loadstream-*.tar.gz");
+    }
+
+    /** Where Docker Compose is installed, it must accept the file too; without it, this test is skipped. */
+    @Test
+    void dockerComposeAcceptsTheFileWhereItIsInstalled() throws Exception {
+        String version = outputOf(List.of("docker", "compose", "version"));
+        assumeTrue(version != null && !version.startsWith("exit "), "docker compose is not installed here");
+        assertThat(outputOf(List.of("docker", "compose", "-f", repo.resolve("docker-compose.yml").toString(),
+                "config", "--quiet"))).as("docker compose config").isEmpty();
+    }
+
+    @Test
+    void variablesTakeTheirDefaultsAndDollarsEscape() {
+        assertThat(interpolate("--run-id=${RUN_ID:-compose-demo}", "x")).isEqualTo("--run-id=compose-demo");
+        assertThat(interpolate("${A-b}$${literal}", "x")).isEqualTo("b${literal}");
+    }
+
+    /** An option's value as written on the command line, or {@code absent} when it is not given. */
+    private static String text(ParseResult sub, String option, String absent) {
+        CommandLine.Model.OptionSpec matched = sub.matchedOption(option);
+        return matched == null ? absent : matched.originalStringValues().get(0);
+    }
+
+    private static List<String> servicesRunning(String subcommand) {
+        return COMMANDS.entrySet().stream()
+                .filter(e -> e.getValue().subcommand().commandSpec().name().equals(subcommand))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    private static ParseResult parse(String service, List<String> args) {
+        try {
+            ParseResult parsed = LoadstreamCommand.commandLine().parseArgs(args.toArray(String[]::new));
+            assertThat(parsed.subcommand()).as(service + " runs a subcommand: " + args).isNotNull();
+            return parsed;
+        } catch (CommandLine.ParameterException e) {
+            throw new AssertionError(service + ": '" + String.join(" ", args) + "' is not a valid loadstream "
+                    + "command line: " + e.getMessage(), e);
+        }
+    }
+
+    /** A service's command: a list of words (exec form), each interpolated as Compose would with no variables set. */
+    private static List<String> command(JsonNode service) {
+        JsonNode command = service.path("command");
+        assertThat(command.isArray()).as("command is a list of words, not a shell string: " + command).isTrue();
+        List<String> words = new ArrayList<>();
+        command.forEach(word -> words.add(interpolate(word.asText(), command.toString())));
+        return words;
+    }
+
+    private static Map<String, String> environment(JsonNode service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        JsonNode environment = service.path("environment");
+        if (environment.isObject()) {
+            environment.properties().forEach(e -> env.put(e.getKey(), interpolate(e.getValue().asText(), e.getKey())));
+        } else if (environment.isArray()) {
+            environment.forEach(item -> {
+                String text = item.asText();
+                int eq = text.indexOf('=');
+                env.put(text.substring(0, eq), interpolate(text.substring(eq + 1), text));
+            });
+        }
+        return env;
+    }
+
+    /** depends_on as service name to condition ({@code service_started} for the short form). */
+    private static Map<String, String> dependsOn(String service) {
+        Map<String, String> conditions = new LinkedHashMap<>();
+        JsonNode dependsOn = services.path(service).path("depends_on");
+        if (dependsOn.isArray()) {
+            dependsOn.forEach(name -> conditions.put(name.asText(), "service_started"));
+        } else {
+            dependsOn.properties().forEach(e -> conditions.put(e.getKey(),
+                    e.getValue().path("condition").asText("service_started")));
+        }
+        return conditions;
+    }
+
+    /** The host path behind a path in a service's container, through its bind mounts ({@code ./x:/y[:ro]}). */
+    private static Path hostPath(String service, String containerPath) {
+        for (JsonNode volume : services.path(service).path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            String mountPoint = parts[1].replaceAll("/$", "");
+            if (parts[0].startsWith(".") && (containerPath.equals(mountPoint)
+                    || containerPath.startsWith(mountPoint + "/"))) {
+                return repo.resolve(parts[0]).resolve(containerPath.substring(mountPoint.length())
+                        .replaceFirst("^/", "")).normalize();
+            }
+        }
+        return fail(service + " has no bind mount holding " + containerPath);
+    }
+
+    /** The named volume mounted exactly at {@code containerPath} in a service, or null. */
+    private static String volumeAt(String service, String containerPath) {
+        for (JsonNode volume : services.path(service).path("volumes")) {
+            String[] parts = volume.asText().split(":");
+            if (!parts[0].startsWith(".") && !parts[0].startsWith("/") && parts[1].equals(containerPath)) {
+                return parts[0];
+            }
+        }
+        return null;
+    }
+
+    /** Compose's interpolation with no variable set: {@code ${X:-d}} and {@code ${X-d}} give d, {@code $$} a $. */
+    static String interpolate(String text, String where) {
+        Matcher matcher = VARIABLE.matcher(text);
+        StringBuilder result = new StringBuilder();
+        while (matcher.find()) {
+            String replacement;
+            if (matcher.group().equals("$$")) {
+                replacement = "$";
+            } else if (matcher.group(2) != null) {
+                replacement = matcher.group(2);
+            } else {
+                return fail("${" + matcher.group(1) + "} has no default, in " + where);
+            }
+            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+        }
+        matcher.appendTail(result);
+        return result.toString();
+    }
+
+    private static Path repositoryRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !(Files.isRegularFile(dir.resolve("docker-compose.yml"))
+                && Files.isRegularFile(dir.resolve("mvnw")))) {
+            dir = dir.getParent();
+        }
+        assertThat(dir).as("the repository root, above " + Path.of("").toAbsolutePath()).isNotNull();
+        return dir;
+    }
+
+    /** Runs a command for at most 30 s; its output, or null when it could not run, failed or took too long. */
+    private static String outputOf(List<String> command) throws InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return null;
+        }
+        try {
+            process.getOutputStream().close();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                return null;
+            }
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return process.exitValue() == 0 ? output : "exit " + process.exitValue() + ": " + output;
+        } catch (IOException e) {
+            return null;
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+}
