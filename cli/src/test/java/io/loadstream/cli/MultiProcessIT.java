@@ -130,7 +130,6 @@ class MultiProcessIT {
             List<String> args = new ArrayList<>(List.of("generate", plan.toString(), "--run-id", runId,
                     "--segment", segment));
             args.addAll(kafka);
-            args.addAll(noPreflight());
             generators.add(start("generate-" + segment.charAt(0), args));
         }
 
@@ -157,7 +156,7 @@ class MultiProcessIT {
         JsonNode report = new ObjectMapper().readTree(out.resolve("performance_report.json").toFile());
         assertThat(report.at("/run/generators").asInt()).isEqualTo(2);
         assertThat(report.at("/summary/total_requests").asLong()).as("report vs generators").isEqualTo(sent);
-        assertThat(served.get()).as("server vs generators").isEqualTo(sent);
+        assertThat(served.get()).as("server vs generators, and one preflight request each").isEqualTo(sent + 2);
         assertThat(report.at("/summary/total_errors").asLong()).isZero();
         long perEndpoint = 0;
         for (Map.Entry<String, JsonNode> endpoint : report.path("endpoint_metrics").properties()) {
@@ -185,16 +184,6 @@ class MultiProcessIT {
             }
             return assignment;
         }
-    }
-
-    /**
-     * {@code --no-preflight} when {@code generate} has it: the test server counts the load's requests only, and a
-     * preflight request would be one more per generator.
-     */
-    private static List<String> noPreflight() {
-        boolean known = LoadstreamCommand.commandLine().getSubcommands().get("generate").getCommandSpec()
-                .findOption("--no-preflight") != null;
-        return known ? List.of("--no-preflight") : List.of();
     }
 
     private static List<String> with(List<String> first, List<String> second) {
