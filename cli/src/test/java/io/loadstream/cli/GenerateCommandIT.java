@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,13 +24,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -57,28 +49,12 @@ class GenerateCommandIT {
     @TempDir
     Path tmp;
 
-    private Server target;
-    private ServerConnector connector;
-    private final AtomicLong served = new AtomicLong();
+    private LoopbackTarget target;
     private Process process;
 
     @BeforeEach
     void startTarget() throws Exception {
-        target = new Server();
-        connector = new ServerConnector(target, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        target.addConnector(connector);
-        target.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                served.incrementAndGet();
-                response.setStatus(200);
-                Content.Sink.write(response, true, "ok", callback);
-                return true;
-            }
-        });
-        target.start();
+        target = LoopbackTarget.start(path -> LoopbackTarget.Answer.ok());
     }
 
     @AfterEach
@@ -86,7 +62,7 @@ class GenerateCommandIT {
         if (process != null && process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        target.stop();
+        target.close();
     }
 
     @Test
@@ -99,7 +75,7 @@ class GenerateCommandIT {
                 load: {executor: constant-arrival-rate, rate: 50, duration: 3s, pre_allocated_vus: 5, max_vus: 50}
                 scenarios:
                   - {name: browse, steps: [{method: GET, path: /items/42, check: {status: 200}}]}
-                """.formatted(connector.getLocalPort()));
+                """.formatted(target.port()));
         String prefix = TestKafka.uniqueTopic("generate-it");
         Topics topics = Topics.withPrefix(prefix);
 
@@ -111,8 +87,8 @@ class GenerateCommandIT {
         assertThat(outcome.exitCode()).as(outcome.describe()).isZero();
         List<String> lines = outcome.stdout().lines().toList();
         assertThat(lines.get(0)).isEqualTo("Run generate-it, segment 1/1: generate-it against http://127.0.0.1:"
-                + connector.getLocalPort() + " (constant-arrival-rate)");
-        assertThat(lines.get(1)).startsWith("Preflight: GET http://127.0.0.1:" + connector.getLocalPort()
+                + target.port() + " (constant-arrival-rate)");
+        assertThat(lines.get(1)).startsWith("Preflight: GET http://127.0.0.1:" + target.port()
                 + "/items/42 answered 200 in ");
         assertThat(lines).as(outcome.describe()).anyMatch(line -> PROGRESS.matcher(line).matches());
         Matcher done = lines.stream().map(DONE::matcher).filter(Matcher::matches).findFirst()
@@ -128,7 +104,7 @@ class GenerateCommandIT {
                 bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes));
         assertThat(events).hasSize((int) requests)
                 .allMatch(e -> e.getRunId().equals("generate-it") && e.getEndpoint().equals("GET /items/{id}"));
-        assertThat(served.get()).as("the run's requests and the preflight request").isEqualTo(requests + 1);
+        assertThat(target.served()).as("the run's requests and the preflight request").isEqualTo(requests + 1);
         List<RunControl> finished = readAll(kafka, topics.control(), 0,
                 bytes -> EventSerdes.runControl().deserialize(topics.control(), bytes)).stream()
                 .filter(c -> c.getType() == ControlType.FINISHED).toList();
@@ -145,7 +121,7 @@ class GenerateCommandIT {
                   - {name: browse, steps: [{method: GET, path: /items}]}
                 tresholds:
                   http_req_duration: ["p(95)<500"]
-                """.formatted(connector.getLocalPort()));
+                """.formatted(target.port()));
 
         Outcome outcome = run("generate", plan.toString(), "--bootstrap", kafka.bootstrapServers(),
                 "--run-id", "generate-bad", "--topic-prefix", TestKafka.uniqueTopic("generate-bad"));
@@ -153,7 +129,7 @@ class GenerateCommandIT {
         assertThat(outcome.exitCode()).as(outcome.describe()).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(outcome.stderr()).contains(plan + ":6:1: ").contains("thresholds")
                 .contains("loadstream: " + plan + " has 1 error; nothing was run.").doesNotContain("\tat ");
-        assertThat(served.get()).isZero();
+        assertThat(target.served()).isZero();
     }
 
     /** What a finished command left: its exit code and both outputs. */

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -22,13 +21,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,31 +43,13 @@ class MultiProcessIT {
     @TempDir
     Path tmp;
 
-    private Server target;
-    private ServerConnector connector;
-    private final AtomicLong served = new AtomicLong();
+    private LoopbackTarget target;
     /** Every process started, in start order; all are killed after the test. */
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeEach
     void startTarget() throws Exception {
-        target = new Server();
-        connector = new ServerConnector(target, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        target.addConnector(connector);
-        target.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                if (Request.getPathInContext(request).startsWith(PATH)) {
-                    served.incrementAndGet();
-                }
-                response.setStatus(200);
-                Content.Sink.write(response, true, "ok", callback);
-                return true;
-            }
-        });
-        target.start();
+        target = LoopbackTarget.start(path -> LoopbackTarget.Answer.ok());
     }
 
     @AfterEach
@@ -85,7 +59,7 @@ class MultiProcessIT {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
-        target.stop();
+        target.close();
     }
 
     @Test
@@ -124,7 +98,7 @@ class MultiProcessIT {
                   http_req_failed: ["rate<0.01"]
                   http_req_duration: ["p(95)<5000"]
                 report: {window: 1s, grace: 1s}
-                """.formatted(connector.getLocalPort(), PATH));
+                """.formatted(target.port(), PATH));
         List<Process> generators = new ArrayList<>();
         for (String segment : List.of("1/2", "2/2")) {
             List<String> args = new ArrayList<>(List.of("generate", plan.toString(), "--run-id", runId,
@@ -156,7 +130,7 @@ class MultiProcessIT {
         JsonNode report = new ObjectMapper().readTree(out.resolve("performance_report.json").toFile());
         assertThat(report.at("/run/generators").asInt()).isEqualTo(2);
         assertThat(report.at("/summary/total_requests").asLong()).as("report vs generators").isEqualTo(sent);
-        assertThat(served.get()).as("server vs generators, and one preflight request each").isEqualTo(sent + 2);
+        assertThat(target.served()).as("server vs generators, and one preflight request each").isEqualTo(sent + 2);
         assertThat(report.at("/summary/total_errors").asLong()).isZero();
         long perEndpoint = 0;
         for (Map.Entry<String, JsonNode> endpoint : report.path("endpoint_metrics").properties()) {

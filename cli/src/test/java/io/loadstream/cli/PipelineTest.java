@@ -32,18 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -65,37 +57,13 @@ class PipelineTest {
     @TempDir
     Path tmp;
 
-    private Server server;
-    private ServerConnector connector;
-    private ScheduledExecutorService delays;
+    private LoopbackTarget target;
     private Aggregator aggregator;
 
     @BeforeEach
     void startTarget() throws Exception {
-        delays = Executors.newScheduledThreadPool(2);
-        server = new Server();
-        connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                String path = Request.getPathInContext(request);
-                if (path.startsWith("/fail")) {
-                    response.setStatus(503);
-                    callback.succeeded();
-                } else {
-                    long ms = path.startsWith("/slow") ? SLOW_MS : FAST_MS;
-                    delays.schedule(() -> {
-                        response.setStatus(200);
-                        response.write(true, ByteBuffer.wrap("ok".getBytes()), callback);
-                    }, ms, TimeUnit.MILLISECONDS);
-                }
-                return true;
-            }
-        });
-        server.start();
+        target = LoopbackTarget.start(path -> path.startsWith("/fail") ? new LoopbackTarget.Answer(503, 0)
+                : new LoopbackTarget.Answer(200, path.startsWith("/slow") ? SLOW_MS : FAST_MS));
     }
 
     @AfterEach
@@ -103,8 +71,7 @@ class PipelineTest {
         if (aggregator != null) {
             aggregator.close(Duration.ofSeconds(30));
         }
-        server.stop();
-        delays.shutdownNow();
+        target.close();
     }
 
     @Test
@@ -232,7 +199,7 @@ class PipelineTest {
     }
 
     private Plan plan(String body) throws Exception {
-        String yaml = "name: pipeline\ntarget: http://127.0.0.1:" + connector.getLocalPort() + "\n" + body;
+        String yaml = "name: pipeline\ntarget: http://127.0.0.1:" + target.port() + "\n" + body;
         return PlanParser.parse(yaml, "pipeline.yaml", tmp, Map.of(), ThresholdRules::problem);
     }
 

@@ -15,18 +15,10 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,40 +40,18 @@ class RunCommandTest {
     Path tmp;
 
     private final InProcessCli cli = new InProcessCli();
-    private final AtomicLong served = new AtomicLong();
-    private Server target;
-    private ServerConnector connector;
+    private LoopbackTarget target;
 
     @BeforeEach
     void startTarget() throws Exception {
-        target = new Server();
-        connector = new ServerConnector(target, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        target.addConnector(connector);
-        target.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) {
-                served.incrementAndGet();
-                String path = Request.getPathInContext(request);
-                if (path.startsWith("/slow")) {
-                    target.getScheduler().schedule(() -> {
-                        response.setStatus(200);
-                        Content.Sink.write(response, true, "slow", callback);
-                    }, SLOW_MS, TimeUnit.MILLISECONDS);
-                } else {
-                    response.setStatus(path.startsWith("/fail") ? 500 : 200);
-                    Content.Sink.write(response, true, "ok", callback);
-                }
-                return true;
-            }
-        });
-        target.start();
+        target = LoopbackTarget.start(path -> path.startsWith("/slow")
+                ? new LoopbackTarget.Answer(200, SLOW_MS)
+                : new LoopbackTarget.Answer(path.startsWith("/fail") ? 500 : 200, 0));
     }
 
     @AfterEach
     void stopTarget() throws Exception {
-        target.stop();
+        target.close();
     }
 
     @Test
@@ -115,7 +85,7 @@ class RunCommandTest {
         JsonNode report = new ObjectMapper().readTree(out.resolve("performance_report.json").toFile());
         assertThat(sent).isGreaterThan(200);
         assertThat(onTopic).isEqualTo(sent);
-        assertThat(served.get()).isEqualTo(sent + 1);   // the preflight request is not part of the run
+        assertThat(target.served()).isEqualTo(sent + 1);   // the preflight request is not part of the run
         assertThat(report.at("/summary/total_requests").asLong()).isEqualTo(sent);
         assertThat(report.at("/run/complete").asBoolean()).isTrue();
         assertThat(report.at("/run/interrupted").asBoolean(true)).isFalse();
@@ -124,7 +94,7 @@ class RunCommandTest {
         assertThat(report.at("/endpoint_metrics/GET ~1slow~1report/p50_ms").asDouble()).isGreaterThanOrEqualTo(SLOW_MS);
         assertThat(out.resolve("report.html")).isRegularFile();
         assertThat(out.resolve("alerts.jsonl")).exists();
-        assertThat(cli.out()).contains("Preflight: GET http://127.0.0.1:" + connector.getLocalPort() + "/items "
+        assertThat(cli.out()).contains("Preflight: GET http://127.0.0.1:" + target.port() + "/items "
                 + "answered 200").contains("Aggregator running").contains("report: " + out.resolve("report.html"));
     }
 
@@ -224,7 +194,7 @@ class RunCommandTest {
 
     private Path plan(String body) throws Exception {
         Path file = tmp.resolve("plan-" + System.nanoTime() + ".yaml");
-        Files.writeString(file, "name: run-test\ntarget: http://127.0.0.1:" + connector.getLocalPort() + "\n" + body);
+        Files.writeString(file, "name: run-test\ntarget: http://127.0.0.1:" + target.port() + "\n" + body);
         return file;
     }
 
