@@ -3,7 +3,6 @@ package io.loadstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -49,12 +48,13 @@ class BrokerCommandIT {
         // given
         int port = LoopbackPorts.freePort();
         Path directory = tmp.resolve("broker");
-        process = new ProcessBuilder(command("broker", "--port", String.valueOf(port), "--dir", directory.toString()))
+        process = new ProcessBuilder(Distribution.command("broker", "--port", String.valueOf(port), "--dir",
+                directory.toString()))
                 .redirectErrorStream(true)
                 .start();
         BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        List<String> printed = awaitLine(out, "Press Ctrl-C to stop it.");
+        List<String> printed = Distribution.awaitLine(out, "Press Ctrl-C to stop it.");
         assertThat(printed).contains("Kafka broker listening on 127.0.0.1:" + port);
         List<ProcessHandle> brokerJvms = process.descendants().toList();
         assertThat(brokerJvms).isNotEmpty();
@@ -103,10 +103,10 @@ class BrokerCommandIT {
 
     @Test
     void aBrokerThatDiesUnderItIsReportedWithExitCodeOne() throws Exception {
-        process = new ProcessBuilder(command("broker", "--port", "0")).start();
+        process = new ProcessBuilder(Distribution.command("broker", "--port", "0")).start();
         BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        awaitLine(out, "Press Ctrl-C to stop it.");
+        Distribution.awaitLine(out, "Press Ctrl-C to stop it.");
 
         process.descendants().forEach(ProcessHandle::destroyForcibly);
 
@@ -118,7 +118,7 @@ class BrokerCommandIT {
 
     @Test
     void versionRunsFromTheDistribution() throws Exception {
-        process = new ProcessBuilder(command("--version")).redirectErrorStream(true).start();
+        process = new ProcessBuilder(Distribution.command("--version")).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -128,34 +128,11 @@ class BrokerCommandIT {
 
     @Test
     void aBadOptionExitsWith104AndASentenceOnStderr() throws Exception {
-        process = new ProcessBuilder(command("broker", "--port", "-3")).start();
+        process = new ProcessBuilder(Distribution.command("broker", "--port", "-3")).start();
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(stderr).startsWith("loadstream: --port must be between 1 and 65535").doesNotContain("\tat ");
-    }
-
-    private static List<String> command(String... args) {
-        Path dist = Path.of(System.getProperty("loadstream.dist"));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", dist.resolve("lib") + "/*",
-                LoadstreamCommand.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static List<String> awaitLine(BufferedReader out, String expected) throws IOException {
-        List<String> printed = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null) {
-            printed.add(line);
-            if (line.contains(expected)) {
-                return printed;
-            }
-        }
-        throw new AssertionError("The command ended without printing '" + expected + "':\n"
-                + String.join("\n", printed));
     }
 }

@@ -7,12 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.loadstream.demo.DemoCatalogue;
-import io.loadstream.demo.DemoEndpoint;
 import io.loadstream.demo.DemoTarget;
 import io.loadstream.generator.plan.Plan;
-import io.loadstream.generator.plan.Scenario;
-import io.loadstream.generator.plan.Step;
 import io.loadstream.generator.plan.Template;
 import io.loadstream.reporter.threshold.ThresholdRules;
 import io.loadstream.schemas.Topics;
@@ -200,41 +196,10 @@ class ComposeFileTest {
             assertThat(parsed.target().getPort()).as("the plan's target port").isEqualTo(demoPort);
             Template authorization = parsed.defaults().headers().get("Authorization");
             assertThat(authorization).as("the plan sends a token").isNotNull();
-            assertThat(authorization.render(ends(true))).as("the token the demo target needs")
+            assertThat(authorization.render(DemoPlans.rangeEnds(true))).as("the token the demo target needs")
                     .isEqualTo("Bearer " + text(demoTarget, "--token", DemoTarget.DEFAULT_TOKEN));
-            everyStepIsAnEndpointOfTheDemoTarget(parsed, generator);
+            DemoPlans.assertEveryStepIsAnEndpoint(parsed, generator);
         }
-    }
-
-    /** Each step, at both ends of its {@code ${rand:..}} ranges, is a method and path of the demo target. */
-    private static void everyStepIsAnEndpointOfTheDemoTarget(Plan plan, String generator) {
-        List<DemoEndpoint> catalogue = DemoCatalogue.standard();
-        for (Scenario scenario : plan.scenarios()) {
-            for (Step step : scenario.steps()) {
-                for (boolean low : new boolean[] {true, false}) {
-                    String path = step.path().render(ends(low)).replaceFirst("\\?.*$", "");
-                    assertThat(catalogue).as("%s: %s %s", generator, step.method(), path).anySatisfy(endpoint -> {
-                        assertThat(endpoint.method()).isEqualTo(step.method());
-                        assertThat(endpoint.matchesPath(path)).isTrue();
-                    });
-                }
-            }
-        }
-    }
-
-    /** Renders {@code ${rand:MIN..MAX}} as MIN (low) or MAX. */
-    private static Template.Context ends(boolean low) {
-        return new Template.Context() {
-            @Override
-            public long randomBetween(long min, long max) {
-                return low ? min : max;
-            }
-
-            @Override
-            public String data(String column) {
-                return "1";
-            }
-        };
     }
 
     @Test

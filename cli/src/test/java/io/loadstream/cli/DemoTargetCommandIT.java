@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -48,12 +45,13 @@ class DemoTargetCommandIT {
     @Test
     void servesTheCatalogueWithTheTokenUntilSigterm() throws Exception {
         // given
-        process = new ProcessBuilder(command("demo-target", "--port", "0", "--token", "it-token", "--seed", "3"))
+        process = new ProcessBuilder(Distribution.command("demo-target", "--port", "0", "--token", "it-token",
+                "--seed", "3"))
                 .redirectErrorStream(true)
                 .start();
         BufferedReader out = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        List<String> printed = awaitLine(out, "Press Ctrl-C to stop it.");
+        List<String> printed = Distribution.awaitLine(out, "Press Ctrl-C to stop it.");
         Matcher listening = LISTENING.matcher(String.join("\n", printed));
         assertThat(listening.find()).as(String.join("\n", printed)).isTrue();
         URI base = URI.create(listening.group(1));
@@ -77,7 +75,7 @@ class DemoTargetCommandIT {
 
     @Test
     void aBadPortExitsWith104() throws Exception {
-        process = new ProcessBuilder(command("demo-target", "--port", "-1")).start();
+        process = new ProcessBuilder(Distribution.command("demo-target", "--port", "-1")).start();
         String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -91,28 +89,5 @@ class DemoTargetCommandIT {
             request.header("Authorization", "Bearer " + token);
         }
         return client.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    }
-
-    private static List<String> command(String... args) {
-        Path dist = Path.of(System.getProperty("loadstream.dist"));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", dist.resolve("lib") + "/*",
-                LoadstreamCommand.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    private static List<String> awaitLine(BufferedReader out, String expected) throws IOException {
-        List<String> printed = new ArrayList<>();
-        String line;
-        while ((line = out.readLine()) != null) {
-            printed.add(line);
-            if (line.contains(expected)) {
-                return printed;
-            }
-        }
-        throw new AssertionError("The command ended without printing '" + expected + "':\n"
-                + String.join("\n", printed));
     }
 }

@@ -2,13 +2,9 @@ package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loadstream.demo.DemoCatalogue;
-import io.loadstream.demo.DemoEndpoint;
 import io.loadstream.demo.DemoTarget;
 import io.loadstream.generator.plan.Executor;
 import io.loadstream.generator.plan.Plan;
-import io.loadstream.generator.plan.Scenario;
-import io.loadstream.generator.plan.Step;
 import io.loadstream.generator.plan.Template;
 import io.loadstream.generator.plan.ThresholdDef;
 import io.loadstream.reporter.threshold.ThresholdRules;
@@ -69,21 +65,7 @@ class ExamplesTest {
         Plan plan = load(example);
 
         assertThat(plan.target().toString()).isEqualTo("http://127.0.0.1:8088");
-        List<DemoEndpoint> catalogue = DemoCatalogue.standard();
-        for (Scenario scenario : plan.scenarios()) {
-            for (Step step : scenario.steps()) {
-                // Both ends of every ${rand:MIN..MAX}, so that an id range never leaves the catalogue's templates.
-                for (boolean low : new boolean[] {true, false}) {
-                    String path = withoutQuery(step.path().render(context(low)));
-                    assertThat(catalogue).as("%s: %s %s (scenario %s)", example.getFileName(), step.method(), path,
-                                    scenario.name())
-                            .anySatisfy(endpoint -> {
-                                assertThat(endpoint.method()).isEqualTo(step.method());
-                                assertThat(endpoint.matchesPath(path)).isTrue();
-                            });
-                }
-            }
-        }
+        DemoPlans.assertEveryStepIsAnEndpoint(plan, example.getFileName().toString());
     }
 
     @ParameterizedTest
@@ -145,24 +127,5 @@ class ExamplesTest {
         } catch (UserFacingException e) {
             throw new AssertionError(e.getMessage() + System.lineSeparator() + errors, e);
         }
-    }
-
-    private static Template.Context context(boolean low) {
-        return new Template.Context() {
-            @Override
-            public long randomBetween(long min, long max) {
-                return low ? min : max;
-            }
-
-            @Override
-            public String data(String column) {
-                return "1";
-            }
-        };
-    }
-
-    private static String withoutQuery(String path) {
-        int query = path.indexOf('?');
-        return query < 0 ? path : path.substring(0, query);
     }
 }

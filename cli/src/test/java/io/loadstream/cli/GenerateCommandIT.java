@@ -9,21 +9,13 @@ import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
+import io.loadstream.testkit.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,12 +92,12 @@ class GenerateCommandIT {
         assertThat(Long.parseLong(done.group(5))).isZero();
 
         // and: the requests topic holds exactly the requests reported, each one the server answered
-        List<RequestTiming> events = readAll(kafka, topics.requests(), requests,
+        List<RequestTiming> events = TopicReader.values(TopicReader.readAll(kafka, topics.requests(), requests),
                 bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes));
         assertThat(events).hasSize((int) requests)
                 .allMatch(e -> e.getRunId().equals("generate-it") && e.getEndpoint().equals("GET /items/{id}"));
         assertThat(target.served()).as("the run's requests and the preflight request").isEqualTo(requests + 1);
-        List<RunControl> finished = readAll(kafka, topics.control(), 0,
+        List<RunControl> finished = TopicReader.values(TopicReader.readAll(kafka, topics.control(), 0),
                 bytes -> EventSerdes.runControl().deserialize(topics.control(), bytes)).stream()
                 .filter(c -> c.getType() == ControlType.FINISHED).toList();
         assertThat(finished).isNotEmpty().allMatch(c -> c.getRequestsSent() == requests);
@@ -142,52 +134,10 @@ class GenerateCommandIT {
     private Outcome run(String... args) throws Exception {
         Path out = tmp.resolve("stdout.txt");
         Path err = tmp.resolve("stderr.txt");
-        process = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .start();
+        process = new ProcessBuilder(Distribution.command(args)).redirectOutput(out.toFile())
+                .redirectError(err.toFile()).start();
         process.getOutputStream().close();
         assertThat(process.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)).as("the command ends").isTrue();
         return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    private static List<String> command(String... args) {
-        Path dist = Path.of(System.getProperty("loadstream.dist"));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", dist.resolve("lib") + "/*",
-                LoadstreamCommand.class.getName()));
-        command.addAll(List.of(args));
-        return command;
-    }
-
-    /** Every record of a topic, waiting (bounded) until at least {@code expected} arrived and the end is read. */
-    private static <T> List<T> readAll(TestKafka kafka, String topic, long expected, Function<byte[], T> decoder) {
-        Properties props = kafka.consumerProperties();
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<T> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(topic, info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(decoder.apply(record.value()));
-                }
-                boolean atEnd = true;
-                for (TopicPartition partition : partitions) {
-                    atEnd &= consumer.position(partition) >= ends.get(partition);
-                }
-                if (atEnd && values.size() >= expected) {
-                    break;
-                }
-                if (atEnd) {
-                    ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-                }
-            }
-        }
-        return values;
     }
 }

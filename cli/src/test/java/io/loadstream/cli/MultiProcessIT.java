@@ -172,14 +172,9 @@ class MultiProcessIT {
 
     /** Starts the distribution's main class with {@code args}, stdout and stderr into {@code name.log}. */
     private Process start(String name, List<String> args) throws IOException {
-        Path dist = Path.of(System.getProperty("loadstream.dist"));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Six JVMs share two cores here: C1 only and a small heap keep their start-up cheap.
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
-                "-cp", dist.resolve("lib") + "/*",
-                LoadstreamCommand.class.getName()));
-        command.addAll(args);
+        // Six JVMs share two cores here: C1 only and a small heap keep their start-up cheap.
+        List<String> command = Distribution.command(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xmx256m"), args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());
         builder.environment().put(BrokerCommand.JAVA_OPTS_ENV, "-Xms128m -Xmx512m -XX:+UseSerialGC");

@@ -152,14 +152,11 @@ class RunCommandIT {
 
     /** The command line; in a new session (its own process group) when {@code ownGroup}, to signal it whole. */
     private static List<String> command(Path plan, Path out, boolean ownGroup) {
-        Path dist = Path.of(System.getProperty("loadstream.dist"));
         List<String> command = new ArrayList<>();
         if (ownGroup) {
             command.add("setsid");
         }
-        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", dist.resolve("lib") + "/*", LoadstreamCommand.class.getName(),
-                "run", plan.toString(), "--demo-target", "--out", out.toString()));
+        command.addAll(Distribution.command("run", plan.toString(), "--demo-target", "--out", out.toString()));
         return command;
     }
 

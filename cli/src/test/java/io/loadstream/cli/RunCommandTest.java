@@ -8,17 +8,14 @@ import io.loadstream.events.RequestTiming;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
+import io.loadstream.testkit.TopicReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -204,29 +201,11 @@ class RunCommandTest {
         return Long.parseLong(done.group(1));
     }
 
+    /** The records of a topic, each checked to decode as a RequestTiming: a count of requests. */
     private static long countRecords(TestKafka kafka, String topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
-            long count = 0;
-            for (var entry : consumer.endOffsets(partitions, Duration.ofSeconds(30)).entrySet()) {
-                count += entry.getValue() - consumer.beginningOffsets(List.of(entry.getKey())).get(entry.getKey());
-            }
-            // every record decodes as a RequestTiming: the count is a count of requests
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long decoded = 0;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (decoded < count && System.nanoTime() < deadline) {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    RequestTiming timing = EventSerdes.requestTiming().deserializer().deserialize(topic,
-                            record.value());
-                    assertThat(timing.getRunId()).isNotEmpty();
-                    decoded++;
-                }
-            }
-            assertThat(decoded).isEqualTo(count);
-            return count;
-        }
+        List<RequestTiming> timings = TopicReader.values(TopicReader.readAll(kafka, topic, 0),
+                bytes -> EventSerdes.requestTiming().deserializer().deserialize(topic, bytes));
+        assertThat(timings).allMatch(timing -> !timing.getRunId().isEmpty());
+        return timings.size();
     }
 }

@@ -9,6 +9,7 @@ import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
+import io.loadstream.testkit.TopicReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

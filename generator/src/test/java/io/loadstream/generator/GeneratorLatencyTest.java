@@ -8,6 +8,7 @@ import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
+import io.loadstream.testkit.TopicReader;
 import java.time.Duration;
 import java.util.List;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;

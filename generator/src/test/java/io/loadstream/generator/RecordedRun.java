@@ -7,6 +7,7 @@ import io.loadstream.generator.plan.Plan;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.TestKafka;
+import io.loadstream.testkit.TopicReader;
 import java.util.List;
 
 /**

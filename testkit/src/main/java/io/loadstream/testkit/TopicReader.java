@@ -1,6 +1,5 @@
-package io.loadstream.generator;
+package io.loadstream.testkit;
 
-import io.loadstream.testkit.TestKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,17 +11,22 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
-/** Reads a whole topic from the beginning, for assertions on what a generator published. */
-final class TopicReader {
+/** Reads a whole topic from the beginning, for assertions on what a process published. */
+public final class TopicReader {
 
     private TopicReader() {
     }
 
     /**
      * Reads every record of {@code topic}: waits (bounded) until at least {@code expected} records arrived, then
-     * until the end offsets are reached.
+     * until the end offsets are reached. Gives up after 60 s and returns what it read.
+     *
+     * @param kafka    the broker
+     * @param topic    the topic, every partition
+     * @param expected the fewest records to wait for (0: read to the end offsets as they are)
+     * @return the records, in partition order
      */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(TestKafka kafka, String topic, long expected) {
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(TestKafka kafka, String topic, long expected) {
         Properties props = kafka.consumerProperties();
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -57,8 +61,14 @@ final class TopicReader {
         return records;
     }
 
-    /** Decodes every record's value. */
-    static <T> List<T> values(List<ConsumerRecord<byte[], byte[]>> records, Function<byte[], T> decoder) {
+    /**
+     * Decodes every record's value.
+     *
+     * @param records the records
+     * @param decoder the value decoder
+     * @return the values, in order
+     */
+    public static <T> List<T> values(List<ConsumerRecord<byte[], byte[]>> records, Function<byte[], T> decoder) {
         return records.stream().map(r -> decoder.apply(r.value())).toList();
     }
 }
