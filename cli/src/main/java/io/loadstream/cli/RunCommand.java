@@ -187,7 +187,8 @@ final class RunCommand implements Callable<Integer> {
                     .withConsole(line -> print(line.startsWith("Gave up") ? stderr : stdout, "  " + line)));
             CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                     runnable -> daemon(runnable, "loadstream-run-reporter").start());
-            GeneratorResult result = load(plan, bootstrap, id, topics, clientProperties, reporter, stdout);
+            GeneratorResult result = load(plan, bootstrap, id, topics, clientProperties, reporter, reported,
+                    stdout);
             print(stdout, GenerateCommand.doneLine(result, false));
             print(stdout, "Waiting for the final windows ...");
             ReporterResult report = awaitReport(reported);
@@ -340,13 +341,21 @@ final class RunCommand implements Callable<Integer> {
 
     private GeneratorResult load(Plan plan, String bootstrap, String id, Topics topics,
                                  Map<String, String> clientProperties, Reporter reporter,
-                                 PrintWriter stdout) throws InterruptedException {
+                                 CompletableFuture<ReporterResult> reported, PrintWriter stdout)
+            throws InterruptedException {
         Generator created = new Generator(GeneratorConfig.of(bootstrap, id)
                 .withTopics(topics)
                 .withKafkaProperties(clientProperties)
                 .withVersion(VersionProvider.load().getProperty("version", "unknown"))
                 .withProgress(line -> print(stdout, line)));
         generator = created;
+        // A reporter that fails (Kafka lost, say) can no longer report this run: stop the load instead of
+        // running it to its end for nothing. awaitReport then gives the reporter's error.
+        reported.whenComplete((report, failure) -> {
+            if (failure != null) {
+                created.abort("the reporter failed: " + failure.getMessage());
+            }
+        });
         if (interrupted.get()) {
             // Ctrl-C came before the load: there is nothing to report.
             reporter.cancel();

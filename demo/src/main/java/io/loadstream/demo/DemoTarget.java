@@ -217,6 +217,10 @@ public final class DemoTarget implements AutoCloseable {
     }
 
     private void serve(DemoEndpoint endpoint, String path, Response response, Callback callback) {
+        if (endpoint.path().equals(DemoCatalogue.HEALTH_PATH)) {
+            answer(response, callback, 200, "{\"status\":\"UP\",\"queued\":" + pool.queued() + "}");
+            return;
+        }
         double serviceMs;
         double errorDraw;
         boolean unavailable;
@@ -227,10 +231,6 @@ public final class DemoTarget implements AutoCloseable {
             unavailable = random.nextInt(4) == 0;
         }
         boolean fails = errorDraw < endpoint.errorRate();
-        if (endpoint.path().equals(DemoCatalogue.HEALTH_PATH)) {
-            answer(response, callback, 200, "{\"status\":\"UP\",\"queued\":" + pool.queued() + "}");
-            return;
-        }
         boolean accepted = pool.submit(Math.round(serviceMs * 1_000_000), () -> {
             if (fails) {
                 answer(response, callback, unavailable ? 503 : 500, unavailable
