@@ -175,8 +175,10 @@ final class RunCommand implements Callable<Integer> {
                 GenerateCommand.preflight(plan, stdout);
             }
             String bootstrap = kafka.hasBootstrap() ? kafka.bootstrap() : startBroker(resources, stdout);
+            stopIfInterrupted();
             createTopics(bootstrap, clientProperties, topics, stdout);
             startAggregator(bootstrap, topics, clientProperties, resources, stdout);
+            stopIfInterrupted();
             ReporterConfig reporting = ReporterConfig.of(bootstrap, id, outDir);
             Reporter reporter = new Reporter(reporting
                     .withWebhooks(webhooks)
@@ -339,6 +341,13 @@ final class RunCommand implements Callable<Integer> {
         print(stdout, String.format(Locale.ROOT, "Aggregator running (%.1f s)", seconds(started)));
     }
 
+    /** Ctrl-C before the load: there is nothing to report, so stop what has started (the finally block). */
+    private void stopIfInterrupted() {
+        if (interrupted.get()) {
+            throw new UserFacingException("Interrupted before the load started", ExitCodes.FAILURE, null);
+        }
+    }
+
     private GeneratorResult load(Plan plan, String bootstrap, String id, Topics topics,
                                  Map<String, String> clientProperties, Reporter reporter,
                                  CompletableFuture<ReporterResult> reported, PrintWriter stdout)
@@ -357,9 +366,8 @@ final class RunCommand implements Callable<Integer> {
             }
         });
         if (interrupted.get()) {
-            // Ctrl-C came before the load: there is nothing to report.
             reporter.cancel();
-            throw new UserFacingException("Interrupted before the load started", ExitCodes.FAILURE, null);
+            stopIfInterrupted();
         }
         try {
             return created.run(plan);
