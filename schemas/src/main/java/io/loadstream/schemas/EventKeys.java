@@ -12,6 +12,13 @@ public final class EventKeys {
     /** Separates the parts of a key. Never part of a run id. */
     public static final char SEPARATOR = '|';
 
+    /**
+     * The endpoint name of the statistics of all endpoints of a run together ({@code *}), in window and totals keys
+     * and in the {@code endpoint} field of {@code EndpointWindow} and {@code EndpointTotals}. A real endpoint name
+     * starts with an HTTP method, so it is never {@code *}.
+     */
+    public static final String ALL_ENDPOINTS = "*";
+
     /** Longest run id, in characters. */
     public static final int MAX_RUN_ID_LENGTH = 100;
 
@@ -139,6 +146,21 @@ public final class EventKeys {
             throw new IllegalArgumentException("The key '" + key + "' does not start with a run id: "
                     + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Tells whether a key made by this class belongs to a run, without validating it: what a consumer that
+     * follows one run uses to skip the records of others.
+     *
+     * @param key   any record key; may be null
+     * @param runId the run id
+     * @return true when {@code key} is {@code runId} or starts with {@code runId|}
+     */
+    public static boolean isOfRun(String key, String runId) {
+        if (key == null || !key.startsWith(runId)) {
+            return false;
+        }
+        return key.length() == runId.length() || key.charAt(runId.length()) == SEPARATOR;
     }
 
     private static boolean isLetterOrDigit(char c) {

@@ -1,0 +1,22 @@
+package io.loadstream.schemas;
+
+/**
+ * The keys of the {@code attributes} map of a {@code RunControl} record, defined once for the generator that writes
+ * them and the aggregator and reporter that read them. A generator sets them on its STARTED record; readers treat
+ * a missing key as unknown. docs/EVENTS.md lists them.
+ */
+public final class ControlAttributes {
+
+    /** Host name of the generator. */
+    public static final String HOST = "host";
+    /** loadstream version of the generator, e.g. {@code 0.1.0}. */
+    public static final String VERSION = "version";
+    /**
+     * JSON object from scenario name to the array of the endpoint names of its steps, e.g.
+     * {@code {"browse":["GET /a","GET /b/{id}"]}}.
+     */
+    public static final String SCENARIOS = "scenarios";
+
+    private ControlAttributes() {
+    }
+}
