@@ -1,6 +1,8 @@
 package io.loadstream.schemas;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,7 +76,7 @@ public record TopicSetup(int partitions, short replication) {
             }
             create(admin, missing);
             checkCoPartitioned(admin, topics);
-            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), Duration.ofSeconds(TIMEOUT_SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating the loadstream topics", e);
@@ -132,16 +134,24 @@ public record TopicSetup(int partitions, short replication) {
     }
 
     /**
-     * Waits until every partition of the topics just created has a leader. Right after creation a broker may
-     * still answer NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets it on a fresh partition can
-     * retry until its delivery timeout and drop records; waiting here keeps that from the first records of a run.
+     * Waits until every partition of the given topics has a leader. Right after creation a broker may still answer
+     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets it on a fresh partition can retry until its
+     * delivery timeout and drop records; waiting keeps that from the first records of a run. The one wait for
+     * leaders in loadstream: tests that create topics use it too.
+     *
+     * @param admin   an admin client of the cluster
+     * @param created the topics; a topic not known yet counts as without leaders
+     * @param timeout how long to wait at most
+     * @throws InterruptedException when interrupted while waiting
+     * @throws ExecutionException   when describing the topics fails for another reason than an unknown topic
+     * @throws TimeoutException     when a partition still has no leader after {@code timeout}
      */
-    private static void awaitLeaders(Admin admin, List<String> created)
+    public static void awaitLeaders(Admin admin, Collection<String> created, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         if (created.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             boolean ready;
             try {
@@ -158,8 +168,8 @@ public record TopicSetup(int partitions, short replication) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new TimeoutException("The new topics " + created + " had no leader for every partition "
-                        + "within " + TIMEOUT_SECONDS + " s");
+                throw new TimeoutException("The topics " + created + " had no leader for every partition "
+                        + "within " + timeout.toSeconds() + " s");
             }
             TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_MS);
         }
