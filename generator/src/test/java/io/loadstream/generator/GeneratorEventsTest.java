@@ -13,6 +13,7 @@ import io.loadstream.generator.plan.Scenario;
 import io.loadstream.generator.plan.Step;
 import io.loadstream.generator.plan.Template;
 import io.loadstream.generator.plan.ThinkTime;
+import io.loadstream.schemas.ControlAttributes;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -132,8 +133,9 @@ class GeneratorEventsTest {
         assertThat(started.getSegmentCount()).isEqualTo(1);
         assertThat(started.getThresholds()).hasSize(1);
         assertThat(started.getThresholds().get(0).getExpression()).isEqualTo("p(95)<500");
-        assertThat(started.getAttributes().get("scenarios")).contains("every-ending").contains("check body");
-        assertThat(started.getAttributes()).containsKeys("host", "version");
+        assertThat(started.getAttributes().get(ControlAttributes.SCENARIOS)).contains("every-ending")
+                .contains("check body");
+        assertThat(started.getAttributes()).containsKeys(ControlAttributes.HOST, ControlAttributes.VERSION);
         RunControl finished = byPartition.get(0).get(byPartition.get(0).size() - 1);
         assertThat(finished.getRequestsSent()).isEqualTo(records.size());
         // and: per partition of the requests topic, exactly the timings that are there (the aggregator's end signal)
