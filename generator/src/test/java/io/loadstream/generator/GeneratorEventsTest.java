@@ -13,6 +13,7 @@ import io.loadstream.generator.plan.Scenario;
 import io.loadstream.generator.plan.Step;
 import io.loadstream.generator.plan.Template;
 import io.loadstream.generator.plan.ThinkTime;
+import io.loadstream.schemas.ControlAttributes;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -28,36 +29,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** What a run leaves on the topics: one timing per request with its error class, control records, no secrets. */
-@ExtendWith(KafkaExtension.class)
+@ExtendWith({KafkaExtension.class, LoopbackExtension.class})
 class GeneratorEventsTest {
 
     private static final String SECRET = "s3cr3t-token-8d1f0a";
     private static final String QUERY_SECRET = "q-secret-77aa31";
-
-    private TestServer server;
-
-    @BeforeEach
-    void startServer() throws Exception {
-        server = new TestServer();
-    }
-
-    @AfterEach
-    void stopServer() {
-        server.close();
-    }
 
     private static Step named(String name, Template path, Check check) {
         return new Step("GET", path, Map.of(), null, name, check, null, Plans.HERE);
     }
 
     @Test
-    void everyRequestIsOneEventWithItsErrorClassAndNoSecretLeaves(TestKafka kafka) throws Exception {
+    void everyRequestIsOneEventWithItsErrorClassAndNoSecretLeaves(TestKafka kafka, Loopback target)
+            throws Exception {
         // given: one scenario whose steps end every way a request can, with a bearer token and a query secret
         // from the environment, and a port where nothing listens
         int closedPort;
@@ -78,10 +66,11 @@ class GeneratorEventsTest {
                 named("hang", Template.literal("/hang"), Check.NONE),
                 named("refused", Template.of(List.of(new Template.Literal("http://127.0.0.1:" + closedPort
                         + "/x?token="), new Template.EnvValue("KEY", QUERY_SECRET))), Check.NONE));
-        Plan plan = Plans.plan(server.url(), defaults, Plans.constantVus(2, Duration.ofSeconds(2)),
+        Plan plan = Plans.plan(target.url(), defaults, Plans.constantVus(2, Duration.ofSeconds(2)),
                 List.of(new Scenario("every-ending", 1, steps, null)));
-        Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("events"));
-        GeneratorConfig config = GeneratorConfig.of(kafka.bootstrapServers(), "events-run").withTopics(topics);
+        // system samples on: no secret may reach that topic either
+        GeneratorConfig config = Loopback.config(kafka, "events-run").withSampleSystem(true);
+        Topics topics = config.topics();
 
         // when
         GeneratorResult result = new Generator(config).run(plan);
@@ -132,8 +121,9 @@ class GeneratorEventsTest {
         assertThat(started.getSegmentCount()).isEqualTo(1);
         assertThat(started.getThresholds()).hasSize(1);
         assertThat(started.getThresholds().get(0).getExpression()).isEqualTo("p(95)<500");
-        assertThat(started.getAttributes().get("scenarios")).contains("every-ending").contains("check body");
-        assertThat(started.getAttributes()).containsKeys("host", "version");
+        assertThat(started.getAttributes().get(ControlAttributes.SCENARIOS)).contains("every-ending")
+                .contains("check body");
+        assertThat(started.getAttributes()).containsKeys(ControlAttributes.HOST, ControlAttributes.VERSION);
         RunControl finished = byPartition.get(0).get(byPartition.get(0).size() - 1);
         assertThat(finished.getRequestsSent()).isEqualTo(records.size());
         // and: per partition of the requests topic, exactly the timings that are there (the aggregator's end signal)

@@ -12,26 +12,22 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The preflight request against real loopback servers: each common misconfiguration gets a sentence that names
  * its likely cause, and a server that answers passes.
  */
+@ExtendWith(LoopbackExtension.class)
 class PreflightTest {
 
-    private TestServer server;
+    private Loopback server;
 
     @BeforeEach
-    void start() throws Exception {
-        server = new TestServer();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
+    void start(Loopback target) {
+        server = target;
     }
 
     @Test

@@ -21,7 +21,8 @@ import java.util.List;
 record RecordedRun(GeneratorResult result, List<RequestTiming> events, List<RunControl> control) {
 
     /**
-     * Runs {@code plan} as run {@code runId} on fresh topics (no system samples), then reads the topics.
+     * Runs {@code plan} as run {@code runId} on fresh topics (no system samples: {@link Loopback#config}), then
+     * reads the topics.
      *
      * @param kafka the test broker
      * @param runId the run id
@@ -30,15 +31,29 @@ record RecordedRun(GeneratorResult result, List<RequestTiming> events, List<RunC
      * @throws InterruptedException when interrupted
      */
     static RecordedRun of(TestKafka kafka, String runId, Plan plan) throws InterruptedException {
-        Topics topics = Topics.withPrefix(TestKafka.uniqueTopic(runId));
-        GeneratorConfig config = GeneratorConfig.of(kafka.bootstrapServers(), runId).withTopics(topics)
-                .withSampleSystem(false);
+        return of(kafka, Loopback.config(kafka, runId), plan);
+    }
+
+    /**
+     * Runs {@code plan} with {@code config}, then reads the run's records from its topics (only this run's, when
+     * other runs share the topics).
+     *
+     * @param kafka  the test broker
+     * @param config the generator's configuration
+     * @param plan   the plan
+     * @return the run and its records
+     * @throws InterruptedException when interrupted
+     */
+    static RecordedRun of(TestKafka kafka, GeneratorConfig config, Plan plan) throws InterruptedException {
+        Topics topics = config.topics();
         GeneratorResult result = new Generator(config).run(plan);
         List<RequestTiming> events = TopicReader.values(
                 TopicReader.readAll(kafka, topics.requests(), result.requestsSent()),
-                bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes));
+                bytes -> EventSerdes.requestTiming().deserialize(topics.requests(), bytes)).stream()
+                .filter(e -> e.getRunId().equals(config.runId())).toList();
         List<RunControl> control = TopicReader.values(TopicReader.readAll(kafka, topics.control(), 0),
-                bytes -> EventSerdes.runControl().deserialize(topics.control(), bytes));
+                bytes -> EventSerdes.runControl().deserialize(topics.control(), bytes)).stream()
+                .filter(c -> c.getRunId().equals(config.runId())).toList();
         return new RecordedRun(result, events, control);
     }
 

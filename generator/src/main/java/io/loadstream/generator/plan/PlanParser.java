@@ -1,11 +1,10 @@
 package io.loadstream.generator.plan;
 
+import static io.loadstream.generator.plan.YamlReaders.describe;
+import static io.loadstream.generator.plan.YamlReaders.optional;
+import static io.loadstream.generator.plan.YamlReaders.scalarText;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loadstream.generator.plan.YamlTree.Entry;
 import io.loadstream.generator.plan.YamlTree.ListNode;
 import io.loadstream.generator.plan.YamlTree.MapNode;
@@ -20,6 +19,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,11 +29,16 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads a YAML plan file into a validated, immutable {@link Plan}. Every error found is reported with its
  * file, line and column, and none stops the search for others, so that one run of {@code validate} shows
  * them all. Unknown keys are errors: a misspelt key would otherwise be ignored silently.
+ *
+ * <p>This class holds the plan's grammar: which keys go where and what they mean. Typed reads of the YAML tree
+ * (durations, numbers, required keys, unknown keys) are {@link YamlReaders}'; interpolations are compiled by
+ * {@link Template#compile}, and bodies written as mappings or lists become JSON in {@link JsonBody}.
  */
 public final class PlanParser {
 
@@ -67,14 +72,18 @@ public final class PlanParser {
             "duration", "pre_allocated_vus", "max_vus", "graceful_stop");
     private static final Set<String> EXECUTOR_KEYS_RAMPING_RATE = Set.of("executor", "start_rate", "time_unit",
             "stages", "pre_allocated_vus", "max_vus", "graceful_stop");
+    private static final String CONSTANT_VUS_WHERE = "the constant-vus executor";
     private static final Duration DEFAULT_GRACEFUL_STOP = Duration.ofSeconds(30);
     private static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+    /** An HTTP header name: an RFC 9110 token. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private final String file;
     private final Path baseDirectory;
     private final Map<String, String> env;
     private final ThresholdSyntax thresholdSyntax;
     private final List<PlanError> errors = new ArrayList<>();
+    private final YamlReaders yaml = new YamlReaders(errors);
 
     private PlanParser(String file, Path baseDirectory, Map<String, String> env, ThresholdSyntax thresholdSyntax) {
         this.file = file;
@@ -152,12 +161,12 @@ public final class PlanParser {
                     + "scenarios.");
             return null;
         }
-        MapNode top = asMap(root, "The plan");
+        MapNode top = yaml.asMap(root, "The plan");
         if (top == null) {
             return null;
         }
-        unknownKeys(top, TOP_KEYS, "the plan");
-        String name = requiredText(top, "name", "the plan");
+        yaml.unknownKeys(top, TOP_KEYS, "the plan");
+        String name = yaml.requiredText(top, "name", "the plan");
         if (name != null && name.isBlank()) {
             error(top.entries().get("name").value().location(), "The plan's name must not be empty.");
         }
@@ -175,8 +184,8 @@ public final class PlanParser {
     }
 
     private URI target(MapNode top) {
-        Node node = required(top, "target", "the plan");
-        String text = text(node, "target");
+        Node node = yaml.required(top, "target", "the plan");
+        String text = yaml.text(node, "target");
         if (text == null) {
             return null;
         }
@@ -214,16 +223,16 @@ public final class PlanParser {
         boolean http2 = false;
         boolean insecure = false;
         int maxResponseBytes = Defaults.DEFAULT_MAX_RESPONSE_BYTES;
-        MapNode map = node == null ? null : asMap(node, "defaults");
+        MapNode map = node == null ? null : yaml.asMap(node, "defaults");
         if (map != null) {
-            unknownKeys(map, DEFAULTS_KEYS, "defaults");
+            yaml.unknownKeys(map, DEFAULTS_KEYS, "defaults");
             headers = headers(optional(map, "headers"), null);
-            timeout = positiveDuration(optional(map, "timeout"), "timeout", timeout);
-            connectTimeout = positiveDuration(optional(map, "connect_timeout"), "connect_timeout", null);
+            timeout = yaml.positiveDuration(optional(map, "timeout"), "timeout", timeout);
+            connectTimeout = yaml.positiveDuration(optional(map, "connect_timeout"), "connect_timeout", null);
             thinkTime = thinkTime(optional(map, "think_time"), ThinkTime.NONE);
             http2 = http2(optional(map, "http"));
-            insecure = bool(optional(map, "insecure"), "insecure", false);
-            maxResponseBytes = (int) integer(optional(map, "max_response_bytes"), "max_response_bytes",
+            insecure = yaml.bool(optional(map, "insecure"), "insecure", false);
+            maxResponseBytes = (int) yaml.integer(optional(map, "max_response_bytes"), "max_response_bytes",
                     maxResponseBytes, 1, Integer.MAX_VALUE);
         }
         if (connectTimeout == null) {
@@ -252,16 +261,38 @@ public final class PlanParser {
         return false;
     }
 
+    private ThinkTime thinkTime(Node node, ThinkTime fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        if (node instanceof MapNode map) {
+            yaml.unknownKeys(map, THINK_KEYS, "think_time");
+            Duration min = yaml.nonNegativeDuration(yaml.required(map, "min", "think_time"), "min", null);
+            Duration max = yaml.nonNegativeDuration(yaml.required(map, "max", "think_time"), "max", null);
+            if (min == null || max == null) {
+                return fallback;
+            }
+            if (max.compareTo(min) < 0) {
+                error(node.location(), "think_time max (" + Durations.format(max) + ") is below its min ("
+                        + Durations.format(min) + ").");
+                return fallback;
+            }
+            return new ThinkTime(min, max);
+        }
+        Duration fixed = yaml.nonNegativeDuration(node, "think_time", null);
+        return fixed == null ? fallback : ThinkTime.fixed(fixed);
+    }
+
     // ---------------------------------------------------------------- load
 
     private Load load(MapNode top) {
-        MapNode map = asMap(required(top, "load", "the plan"), "load");
+        MapNode map = yaml.asMap(yaml.required(top, "load", "the plan"), "load");
         if (map == null) {
             return null;
         }
-        unknownKeys(map, LOAD_KEYS, "load");
-        Node executorNode = required(map, "executor", "load");
-        String executorName = text(executorNode, "executor");
+        yaml.unknownKeys(map, LOAD_KEYS, "load");
+        Node executorNode = yaml.required(map, "executor", "load");
+        String executorName = yaml.text(executorNode, "executor");
         if (executorName == null) {
             return null;
         }
@@ -283,17 +314,17 @@ public final class PlanParser {
                         + " executor, which takes " + String.join(", ", sorted(allowed, "executor")) + ".");
             }
         }
-        Duration gracefulStop = nonNegativeDuration(optional(map, "graceful_stop"), "graceful_stop",
+        Duration gracefulStop = yaml.nonNegativeDuration(optional(map, "graceful_stop"), "graceful_stop",
                 DEFAULT_GRACEFUL_STOP);
         int before = errors.size();
         Load load = switch (executor) {
             case CONSTANT_VUS -> new Load(executor,
-                    (int) integer(required(map, "vus", "the constant-vus executor"), "vus", 0, 1, 1_000_000),
-                    positiveDuration(required(map, "duration", "the constant-vus executor"), "duration", null),
+                    (int) yaml.integer(yaml.required(map, "vus", CONSTANT_VUS_WHERE), "vus", 0, 1, 1_000_000),
+                    yaml.positiveDuration(yaml.required(map, "duration", CONSTANT_VUS_WHERE), "duration", null),
                     0, List.of(), 0, 0, Duration.ZERO, 0, 0, gracefulStop);
             case RAMPING_VUS -> new Load(executor, 0, Duration.ZERO,
-                    (int) integer(optional(map, "start_vus"), "start_vus", 0, 0, 1_000_000),
-                    stages(required(map, "stages", "the ramping-vus executor"), "VUs", true),
+                    (int) yaml.integer(optional(map, "start_vus"), "start_vus", 0, 0, 1_000_000),
+                    stages(yaml.required(map, "stages", "the ramping-vus executor"), "VUs", true),
                     0, 0, Duration.ZERO, 0, 0, gracefulStop);
             case CONSTANT_ARRIVAL_RATE -> arrivalRate(map, executor, gracefulStop);
             case RAMPING_ARRIVAL_RATE -> arrivalRate(map, executor, gracefulStop);
@@ -304,22 +335,22 @@ public final class PlanParser {
     private Load arrivalRate(MapNode map, Executor executor, Duration gracefulStop) {
         boolean constant = executor == Executor.CONSTANT_ARRIVAL_RATE;
         String where = "the " + executor.planName() + " executor";
-        double rate = constant ? number(required(map, "rate", where), "rate", 0, Double.MIN_VALUE, 1e9) : 0;
-        double startRate = constant ? 0 : number(optional(map, "start_rate"), "start_rate", 0, 0, 1e9);
-        Duration timeUnit = positiveDuration(optional(map, "time_unit"), "time_unit", Duration.ofSeconds(1));
-        Duration duration = constant ? positiveDuration(required(map, "duration", where), "duration", null)
+        double rate = constant ? yaml.number(yaml.required(map, "rate", where), "rate", 0, Double.MIN_VALUE, 1e9) : 0;
+        double startRate = constant ? 0 : yaml.number(optional(map, "start_rate"), "start_rate", 0, 0, 1e9);
+        Duration timeUnit = yaml.positiveDuration(optional(map, "time_unit"), "time_unit", Duration.ofSeconds(1));
+        Duration duration = constant ? yaml.positiveDuration(yaml.required(map, "duration", where), "duration", null)
                 : Duration.ZERO;
-        List<Stage> stages = constant ? List.of() : stages(required(map, "stages", where), "iterations per "
+        List<Stage> stages = constant ? List.of() : stages(yaml.required(map, "stages", where), "iterations per "
                 + "time_unit", false);
         Node preNode = optional(map, "pre_allocated_vus");
         Node maxNode = optional(map, "max_vus");
         if (preNode == null && maxNode == null) {
-            error(map.location(), where.substring(0, 1).toUpperCase(Locale.ROOT) + where.substring(1)
-                    + " needs max_vus (and optionally pre_allocated_vus): the most VUs that may be busy at once.");
+            error(map.location(), YamlReaders.capitalise(where) + " needs max_vus (and optionally "
+                    + "pre_allocated_vus): the most VUs that may be busy at once.");
             return null;
         }
-        int pre = (int) integer(preNode, "pre_allocated_vus", -1, 1, 1_000_000);
-        int max = (int) integer(maxNode, "max_vus", -1, 1, 1_000_000);
+        int pre = (int) yaml.integer(preNode, "pre_allocated_vus", -1, 1, 1_000_000);
+        int max = (int) yaml.integer(maxNode, "max_vus", -1, 1, 1_000_000);
         if (pre < 0) {
             pre = max;
         }
@@ -333,7 +364,7 @@ public final class PlanParser {
     }
 
     private List<Stage> stages(Node node, String targetUnit, boolean wholeTargets) {
-        ListNode list = asList(node, "stages");
+        ListNode list = yaml.asList(node, "stages");
         if (list == null) {
             return List.of();
         }
@@ -343,16 +374,16 @@ public final class PlanParser {
         List<Stage> stages = new ArrayList<>();
         Duration total = Duration.ZERO;
         for (Node item : list.items()) {
-            MapNode stage = asMap(item, "A stage");
+            MapNode stage = yaml.asMap(item, "A stage");
             if (stage == null) {
                 continue;
             }
-            unknownKeys(stage, STAGE_KEYS, "a stage");
-            Duration duration = nonNegativeDuration(required(stage, "duration", "a stage"), "duration", null);
-            Node targetNode = required(stage, "target", "a stage");
+            yaml.unknownKeys(stage, STAGE_KEYS, "a stage");
+            Duration duration = yaml.nonNegativeDuration(yaml.required(stage, "duration", "a stage"), "duration", null);
+            Node targetNode = yaml.required(stage, "target", "a stage");
             double target = wholeTargets
-                    ? integer(targetNode, "target", 0, 0, 1_000_000)
-                    : number(targetNode, "target", 0, 0, 1e9);
+                    ? yaml.integer(targetNode, "target", 0, 0, 1_000_000)
+                    : yaml.number(targetNode, "target", 0, 0, 1e9);
             if (duration != null) {
                 stages.add(new Stage(duration, target));
                 total = total.plus(duration);
@@ -368,7 +399,7 @@ public final class PlanParser {
     // ---------------------------------------------------------------- scenarios and steps
 
     private List<Scenario> scenarios(MapNode top, DataSource planData) {
-        ListNode list = asList(required(top, "scenarios", "the plan"), "scenarios");
+        ListNode list = yaml.asList(yaml.required(top, "scenarios", "the plan"), "scenarios");
         if (list == null) {
             return null;
         }
@@ -379,12 +410,12 @@ public final class PlanParser {
         List<Scenario> scenarios = new ArrayList<>();
         Map<String, Location> names = new LinkedHashMap<>();
         for (Node item : list.items()) {
-            MapNode map = asMap(item, "A scenario");
+            MapNode map = yaml.asMap(item, "A scenario");
             if (map == null) {
                 continue;
             }
-            unknownKeys(map, SCENARIO_KEYS, "a scenario");
-            String name = requiredText(map, "name", "a scenario");
+            yaml.unknownKeys(map, SCENARIO_KEYS, "a scenario");
+            String name = yaml.requiredText(map, "name", "a scenario");
             if (name != null) {
                 Location previous = names.putIfAbsent(name, map.entries().get("name").value().location());
                 if (previous != null) {
@@ -392,9 +423,9 @@ public final class PlanParser {
                             + name + "' (line " + previous.line() + "); scenario names must be unique.");
                 }
             }
-            int weight = (int) integer(optional(map, "weight"), "weight", 1, 1, 1_000_000);
+            int weight = (int) yaml.integer(optional(map, "weight"), "weight", 1, 1, 1_000_000);
             DataSource data = optional(map, "data") == null ? planData : data(optional(map, "data"));
-            List<Step> steps = steps(required(map, "steps", "a scenario"), data);
+            List<Step> steps = steps(yaml.required(map, "steps", "a scenario"), data);
             if (name != null) {
                 scenarios.add(new Scenario(name, weight, steps, data == planData ? null : data));
             }
@@ -403,7 +434,7 @@ public final class PlanParser {
     }
 
     private List<Step> steps(Node node, DataSource data) {
-        ListNode list = asList(node, "steps");
+        ListNode list = yaml.asList(node, "steps");
         if (list == null) {
             return List.of();
         }
@@ -412,11 +443,11 @@ public final class PlanParser {
         }
         List<Step> steps = new ArrayList<>();
         for (Node item : list.items()) {
-            MapNode map = asMap(item, "A step");
+            MapNode map = yaml.asMap(item, "A step");
             if (map == null) {
                 continue;
             }
-            unknownKeys(map, STEP_KEYS, "a step");
+            yaml.unknownKeys(map, STEP_KEYS, "a step");
             Step step = step(map, data);
             if (step != null) {
                 steps.add(step);
@@ -426,8 +457,8 @@ public final class PlanParser {
     }
 
     private Step step(MapNode map, DataSource data) {
-        Node methodNode = required(map, "method", "a step");
-        String method = text(methodNode, "method");
+        Node methodNode = yaml.required(map, "method", "a step");
+        String method = yaml.text(methodNode, "method");
         if (method != null) {
             method = method.strip().toUpperCase(Locale.ROOT);
             if (!METHODS.contains(method)) {
@@ -436,8 +467,8 @@ public final class PlanParser {
                 method = null;
             }
         }
-        Node pathNode = required(map, "path", "a step");
-        String pathText = text(pathNode, "path");
+        Node pathNode = yaml.required(map, "path", "a step");
+        String pathText = yaml.text(pathNode, "path");
         Template path = null;
         if (pathText != null) {
             if (!pathText.startsWith("/")) {
@@ -454,7 +485,7 @@ public final class PlanParser {
         Map<String, Template> headers = headers(optional(map, "headers"), data);
         Template body = body(optional(map, "body"), data);
         Node nameNode = optional(map, "name");
-        String name = nameNode == null ? null : text(nameNode, "name");
+        String name = nameNode == null ? null : yaml.text(nameNode, "name");
         if (name != null && name.isBlank()) {
             error(nameNode.location(), "A step's name must not be empty; leave it out to use METHOD /path.");
         }
@@ -469,7 +500,7 @@ public final class PlanParser {
     }
 
     private Template withQuery(Template path, String pathText, Node queryNode, DataSource data) {
-        MapNode query = asMap(queryNode, "query");
+        MapNode query = yaml.asMap(queryNode, "query");
         if (query == null) {
             return path;
         }
@@ -505,57 +536,33 @@ public final class PlanParser {
         }
         // A mapping or list is sent as JSON, as most APIs under test expect.
         try {
-            String json = new ObjectMapper().writeValueAsString(toJson(node));
-            return template(json, node, data);
+            return template(JsonBody.write(node), node, data);
         } catch (JsonProcessingException e) {
             error(node.location(), "This body cannot be written as JSON: " + e.getOriginalMessage());
             return null;
         }
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode toJson(Node node) {
-        JsonNodeFactory json = JsonNodeFactory.instance;
-        if (node instanceof MapNode map) {
-            ObjectNode object = json.objectNode();
-            map.entries().forEach((key, entry) -> object.set(key, toJson(entry.value())));
-            return object;
-        }
-        if (node instanceof ListNode list) {
-            ArrayNode array = json.arrayNode();
-            list.items().forEach(item -> array.add(toJson(item)));
-            return array;
-        }
-        ScalarNode scalar = (ScalarNode) node;
-        return switch (scalar.token()) {
-            case VALUE_NULL -> json.nullNode();
-            case VALUE_TRUE -> json.booleanNode(true);
-            case VALUE_FALSE -> json.booleanNode(false);
-            case VALUE_NUMBER_INT -> json.numberNode(new java.math.BigInteger(scalar.text()));
-            case VALUE_NUMBER_FLOAT -> json.numberNode(new java.math.BigDecimal(scalar.text()));
-            default -> json.textNode(scalar.text());
-        };
-    }
-
     private Check check(Node node) {
         if (node == null) {
             return Check.NONE;
         }
-        MapNode map = asMap(node, "check");
+        MapNode map = yaml.asMap(node, "check");
         if (map == null) {
             return Check.NONE;
         }
-        unknownKeys(map, CHECK_KEYS, "a check");
+        yaml.unknownKeys(map, CHECK_KEYS, "a check");
         Set<Integer> statuses = new LinkedHashSet<>();
         Node statusNode = optional(map, "status");
         if (statusNode instanceof ListNode list) {
             for (Node item : list.items()) {
-                statuses.add((int) integer(item, "status", 200, 100, 599));
+                statuses.add((int) yaml.integer(item, "status", 200, 100, 599));
             }
         } else if (statusNode != null) {
-            statuses.add((int) integer(statusNode, "status", 200, 100, 599));
+            statuses.add((int) yaml.integer(statusNode, "status", 200, 100, 599));
         }
         Node containsNode = optional(map, "body_contains");
-        String contains = containsNode == null ? null : text(containsNode, "body_contains");
+        String contains = containsNode == null ? null : yaml.text(containsNode, "body_contains");
         if (contains != null && contains.isEmpty()) {
             error(containsNode.location(), "body_contains is empty, which every body contains; leave it out.");
         }
@@ -569,13 +576,13 @@ public final class PlanParser {
         if (node == null) {
             return Map.of();
         }
-        MapNode map = asMap(node, "headers");
+        MapNode map = yaml.asMap(node, "headers");
         if (map == null) {
             return Map.of();
         }
         Map<String, Template> headers = new LinkedHashMap<>();
         for (Entry entry : map.entries().values()) {
-            if (!entry.key().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")) {
+            if (!HEADER_NAME.matcher(entry.key()).matches()) {
                 error(entry.keyLocation(), "'" + entry.key() + "' is not a legal HTTP header name.");
                 continue;
             }
@@ -596,113 +603,22 @@ public final class PlanParser {
     // ---------------------------------------------------------------- interpolation
 
     private Template template(String text, Node node, DataSource data) {
-        List<Template.Part> parts = new ArrayList<>();
-        StringBuilder literal = new StringBuilder();
-        int i = 0;
-        boolean ok = true;
-        while (i < text.length()) {
-            if (text.startsWith("$${", i)) {
-                literal.append("${");
-                i += 3;
-                continue;
-            }
-            if (!text.startsWith("${", i)) {
-                literal.append(text.charAt(i++));
-                continue;
-            }
-            int end = text.indexOf('}', i);
-            if (end < 0) {
-                error(node.location(), "'${' at position " + (i + 1) + " is never closed with '}'; write $${ for a "
-                        + "literal ${.");
-                return null;
-            }
-            String expression = text.substring(i + 2, end);
-            Template.Part part = interpolation(expression, node, data);
-            if (part == null) {
-                ok = false;
-            } else {
-                if (literal.length() > 0) {
-                    parts.add(new Template.Literal(literal.toString()));
-                    literal.setLength(0);
-                }
-                parts.add(part);
-            }
-            i = end + 1;
-        }
-        if (literal.length() > 0) {
-            parts.add(new Template.Literal(literal.toString()));
-        }
-        return ok ? Template.of(parts) : null;
-    }
-
-    private Template.Part interpolation(String expression, Node node, DataSource data) {
-        int colon = expression.indexOf(':');
-        String kind = colon < 0 ? expression : expression.substring(0, colon);
-        String argument = colon < 0 ? "" : expression.substring(colon + 1);
-        switch (kind) {
-            case "env" -> {
-                if (!argument.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                    error(node.location(), "'${env:" + argument + "}' does not name an environment variable.");
-                    return null;
-                }
-                String value = env.get(argument);
-                if (value == null) {
-                    error(node.location(), "The environment variable " + argument + " is not set; set it (e.g. "
-                            + "export " + argument + "=...) or remove ${env:" + argument + "}.");
-                    return null;
-                }
-                return new Template.EnvValue(argument, value);
-            }
-            case "rand" -> {
-                java.util.regex.Matcher range = java.util.regex.Pattern.compile("(-?\\d{1,18})\\.\\.(-?\\d{1,18})")
-                        .matcher(argument.strip());
-                if (!range.matches()) {
-                    error(node.location(), "'${rand:" + argument + "}' is not a range; write e.g. ${rand:1..5}.");
-                    return null;
-                }
-                long min = Long.parseLong(range.group(1));
-                long max = Long.parseLong(range.group(2));
-                if (max < min) {
-                    error(node.location(), "'${rand:" + argument + "}' runs backwards; write the smaller number "
-                            + "first.");
-                    return null;
-                }
-                return new Template.RandomInt(min, max);
-            }
-            case "data" -> {
-                if (data == null) {
-                    error(node.location(), "'${data:" + argument + "}' needs a data file; add data: {file: ..., "
-                            + "mode: circular} to the plan or the scenario.");
-                    return null;
-                }
-                if (!data.columns().contains(argument)) {
-                    error(node.location(), "The data file " + data.file().getFileName() + " has no column '"
-                            + argument + "'; its columns are " + String.join(", ", data.columns()) + ".");
-                    return null;
-                }
-                return new Template.DataColumn(argument);
-            }
-            default -> {
-                error(node.location(), "'${" + expression + "}' is not an interpolation loadstream knows; use "
-                        + "${env:NAME}, ${rand:MIN..MAX} or ${data:column} (write $${ for a literal ${).");
-                return null;
-            }
-        }
+        return Template.compile(text, env, data, message -> error(node.location(), message));
     }
 
     // ---------------------------------------------------------------- data feeders
 
     private DataSource data(Node node) {
-        MapNode map = asMap(node, "data");
+        MapNode map = yaml.asMap(node, "data");
         if (map == null) {
             return null;
         }
-        unknownKeys(map, DATA_KEYS, "data");
-        String fileName = requiredText(map, "file", "data");
+        yaml.unknownKeys(map, DATA_KEYS, "data");
+        String fileName = yaml.requiredText(map, "file", "data");
         Node modeNode = optional(map, "mode");
         DataSource.Mode mode = DataSource.Mode.CIRCULAR;
         if (modeNode != null) {
-            String text = text(modeNode, "mode");
+            String text = yaml.text(modeNode, "mode");
             try {
                 mode = text == null ? mode : DataSource.Mode.valueOf(text.strip().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
@@ -734,7 +650,7 @@ public final class PlanParser {
         if (node == null) {
             return List.of();
         }
-        MapNode map = asMap(node, "thresholds");
+        MapNode map = yaml.asMap(node, "thresholds");
         if (map == null) {
             return List.of();
         }
@@ -761,12 +677,12 @@ public final class PlanParser {
         Duration delay = Duration.ZERO;
         boolean abort = false;
         if (node instanceof MapNode map) {
-            unknownKeys(map, THRESHOLD_KEYS, "a threshold");
-            expressionNode = required(map, "threshold", "a threshold in object form");
-            abort = bool(optional(map, "abort_on_fail"), "abort_on_fail", false);
-            delay = nonNegativeDuration(optional(map, "delay_abort_eval"), "delay_abort_eval", Duration.ZERO);
-            window = positiveDuration(optional(map, "window"), "window", Duration.ZERO);
-            forDuration = nonNegativeDuration(optional(map, "for"), "for", Duration.ZERO);
+            yaml.unknownKeys(map, THRESHOLD_KEYS, "a threshold");
+            expressionNode = yaml.required(map, "threshold", "a threshold in object form");
+            abort = yaml.bool(optional(map, "abort_on_fail"), "abort_on_fail", false);
+            delay = yaml.nonNegativeDuration(optional(map, "delay_abort_eval"), "delay_abort_eval", Duration.ZERO);
+            window = yaml.positiveDuration(optional(map, "window"), "window", Duration.ZERO);
+            forDuration = yaml.nonNegativeDuration(optional(map, "for"), "for", Duration.ZERO);
             if (optional(map, "for") != null && optional(map, "window") == null) {
                 error(map.entries().get("for").keyLocation(), "'for' applies to windowed thresholds; add a window, "
                         + "e.g. {threshold: \"p(95)<500\", window: 30s, for: 1m}.");
@@ -775,7 +691,7 @@ public final class PlanParser {
                 return null;
             }
         }
-        String expression = text(expressionNode, "threshold");
+        String expression = yaml.text(expressionNode, "threshold");
         if (expression == null) {
             return null;
         }
@@ -793,270 +709,30 @@ public final class PlanParser {
         if (node == null) {
             return defaults;
         }
-        MapNode map = asMap(node, "report");
+        MapNode map = yaml.asMap(node, "report");
         if (map == null) {
             return defaults;
         }
-        unknownKeys(map, REPORT_KEYS, "report");
-        long slowRequest = integer(optional(map, "slow_request_ms"), "slow_request_ms", defaults.slowRequestMs(), 1,
-                Long.MAX_VALUE);
-        long slowEndpoint = integer(optional(map, "slow_endpoint_p95_ms"), "slow_endpoint_p95_ms",
+        yaml.unknownKeys(map, REPORT_KEYS, "report");
+        long slowRequest = yaml.integer(optional(map, "slow_request_ms"), "slow_request_ms",
+                defaults.slowRequestMs(), 1, Long.MAX_VALUE);
+        long slowEndpoint = yaml.integer(optional(map, "slow_endpoint_p95_ms"), "slow_endpoint_p95_ms",
                 defaults.slowEndpointP95Ms(), 1, Long.MAX_VALUE);
-        Duration window = positiveDuration(optional(map, "window"), "window", defaults.window());
+        Duration window = yaml.positiveDuration(optional(map, "window"), "window", defaults.window());
         if (window != null && window.compareTo(MIN_WINDOW) < 0) {
             error(map.entries().get("window").value().location(), "The report window must be at least 1s.");
         }
-        Duration grace = nonNegativeDuration(optional(map, "grace"), "grace", defaults.grace());
+        Duration grace = yaml.nonNegativeDuration(optional(map, "grace"), "grace", defaults.grace());
         return new ReportSettings(slowRequest, slowEndpoint, window == null ? defaults.window() : window,
                 grace == null ? defaults.grace() : grace);
-    }
-
-    // ---------------------------------------------------------------- typed scalars
-
-    private Duration positiveDuration(Node node, String key, Duration fallback) {
-        Duration duration = duration(node, key, fallback);
-        if (node != null && duration != null && (duration.isZero() || duration.isNegative())) {
-            error(node.location(), key + " must be longer than 0s.");
-            return fallback;
-        }
-        return duration;
-    }
-
-    private Duration nonNegativeDuration(Node node, String key, Duration fallback) {
-        return duration(node, key, fallback);
-    }
-
-    private Duration duration(Node node, String key, Duration fallback) {
-        if (node == null) {
-            return fallback;
-        }
-        if (node instanceof ScalarNode scalar && (scalar.token() == JsonToken.VALUE_NUMBER_INT
-                || scalar.token() == JsonToken.VALUE_NUMBER_FLOAT)) {
-            error(node.location(), key + " needs a unit: write e.g. " + scalar.text() + "s or " + scalar.text()
-                    + "ms.");
-            return fallback;
-        }
-        String text = text(node, key);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            error(node.location(), key + ": " + e.getMessage() + ".");
-            return fallback;
-        }
-    }
-
-    private ThinkTime thinkTime(Node node, ThinkTime fallback) {
-        if (node == null) {
-            return fallback;
-        }
-        if (node instanceof MapNode map) {
-            unknownKeys(map, THINK_KEYS, "think_time");
-            Duration min = nonNegativeDuration(required(map, "min", "think_time"), "min", null);
-            Duration max = nonNegativeDuration(required(map, "max", "think_time"), "max", null);
-            if (min == null || max == null) {
-                return fallback;
-            }
-            if (max.compareTo(min) < 0) {
-                error(node.location(), "think_time max (" + Durations.format(max) + ") is below its min ("
-                        + Durations.format(min) + ").");
-                return fallback;
-            }
-            return new ThinkTime(min, max);
-        }
-        Duration fixed = nonNegativeDuration(node, "think_time", null);
-        return fixed == null ? fallback : ThinkTime.fixed(fixed);
-    }
-
-    private long integer(Node node, String key, long fallback, long min, long max) {
-        if (node == null) {
-            return fallback;
-        }
-        if (!(node instanceof ScalarNode scalar) || scalar.token() != JsonToken.VALUE_NUMBER_INT) {
-            error(node.location(), key + " must be a whole number, not " + describe(node) + ".");
-            return fallback;
-        }
-        long value;
-        try {
-            value = Long.parseLong(scalar.text());
-        } catch (NumberFormatException e) {
-            error(node.location(), key + " is too large.");
-            return fallback;
-        }
-        if (value < min || value > max) {
-            error(node.location(), key + " must be " + range(min, max) + ", not " + value + ".");
-            return fallback;
-        }
-        return value;
-    }
-
-    private double number(Node node, String key, double fallback, double min, double max) {
-        if (node == null) {
-            return fallback;
-        }
-        if (!(node instanceof ScalarNode scalar) || (scalar.token() != JsonToken.VALUE_NUMBER_INT
-                && scalar.token() != JsonToken.VALUE_NUMBER_FLOAT)) {
-            error(node.location(), key + " must be a number, not " + describe(node) + ".");
-            return fallback;
-        }
-        double value = Double.parseDouble(scalar.text());
-        if (!(value >= min && value <= max)) {
-            error(node.location(), key + " must be " + (min == Double.MIN_VALUE ? "above 0" : "at least "
-                    + (long) min) + " and at most " + (long) max + ", not " + scalar.text() + ".");
-            return fallback;
-        }
-        return value;
-    }
-
-    private static String range(long min, long max) {
-        if (max == Long.MAX_VALUE || max == Integer.MAX_VALUE) {
-            return "at least " + min;
-        }
-        return "between " + min + " and " + max;
-    }
-
-    private boolean bool(Node node, String key, boolean fallback) {
-        if (node == null) {
-            return fallback;
-        }
-        if (node instanceof ScalarNode scalar && scalar.token() == JsonToken.VALUE_TRUE) {
-            return true;
-        }
-        if (node instanceof ScalarNode scalar && scalar.token() == JsonToken.VALUE_FALSE) {
-            return false;
-        }
-        error(node.location(), key + " must be true or false, not " + describe(node) + ".");
-        return fallback;
-    }
-
-    /** The text of a scalar of any type; null (and an error) for mappings, lists and empty values. */
-    private String text(Node node, String key) {
-        if (node == null) {
-            return null;
-        }
-        String text = scalarText(node);
-        if (text == null) {
-            error(node.location(), key + " must be text, not " + describe(node) + ".");
-        }
-        return text;
-    }
-
-    private static String scalarText(Node node) {
-        return node instanceof ScalarNode scalar && !scalar.isNull() ? scalar.text() : null;
-    }
-
-    private String requiredText(MapNode map, String key, String where) {
-        Node node = required(map, key, where);
-        return node == null ? null : text(node, key);
-    }
-
-    private static String describe(Node node) {
-        if (node instanceof ScalarNode scalar && !scalar.isNull()) {
-            return scalar.kind() + " ('" + scalar.text() + "')";
-        }
-        return node.kind();
-    }
-
-    // ---------------------------------------------------------------- structure
-
-    private Node required(MapNode map, String key, String where) {
-        Entry entry = map.entries().get(key);
-        if (entry == null) {
-            error(map.location(), capitalise(where) + " needs '" + key + "'.");
-            return null;
-        }
-        if (entry.value() instanceof ScalarNode scalar && scalar.isNull()) {
-            error(entry.keyLocation(), "'" + key + "' is empty; give it a value.");
-            return null;
-        }
-        return entry.value();
-    }
-
-    private static Node optional(MapNode map, String key) {
-        Entry entry = map.entries().get(key);
-        return entry == null ? null : entry.value();
-    }
-
-    private MapNode asMap(Node node, String what) {
-        if (node == null) {
-            return null;
-        }
-        if (node instanceof MapNode map) {
-            return map;
-        }
-        error(node.location(), capitalise(what) + " must be a mapping of keys to values, not " + describe(node)
-                + ".");
-        return null;
-    }
-
-    private ListNode asList(Node node, String what) {
-        if (node == null) {
-            return null;
-        }
-        if (node instanceof ListNode list) {
-            return list;
-        }
-        error(node.location(), capitalise(what) + " must be a list (items starting with '- '), not "
-                + describe(node) + ".");
-        return null;
-    }
-
-    private void unknownKeys(MapNode map, Set<String> known, String where) {
-        for (Entry entry : map.entries().values()) {
-            if (!known.contains(entry.key())) {
-                String suggestion = closest(entry.key(), known);
-                error(entry.keyLocation(), "Unknown key '" + entry.key() + "' in " + where + "; "
-                        + (suggestion != null ? "did you mean '" + suggestion + "'? " : "")
-                        + "Known keys: " + String.join(", ", known) + ".");
-            }
-        }
-    }
-
-    /** The known key within edit distance 2 of {@code key}, if any: most typos are one or two keystrokes. */
-    private static String closest(String key, Set<String> known) {
-        String best = null;
-        int bestDistance = 3;
-        for (String candidate : known) {
-            int distance = editDistance(key.toLowerCase(Locale.ROOT), candidate);
-            if (distance < bestDistance) {
-                best = candidate;
-                bestDistance = distance;
-            }
-        }
-        return best;
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     private void error(Location location, String message) {
         errors.add(new PlanError(location, message));
     }
 
-    private static String capitalise(String text) {
-        return text.isEmpty() ? text : Character.toUpperCase(text.charAt(0)) + text.substring(1);
-    }
-
     private static Set<String> orderedSet(String... values) {
-        return java.util.Collections.unmodifiableSet(new LinkedHashSet<>(List.of(values)));
+        return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(values)));
     }
 
     private static List<String> sorted(Set<String> values, String without) {

@@ -2,7 +2,11 @@ package io.loadstream.generator.plan;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A plan string with its interpolations compiled: literal text, {@code ${env:NAME}} (resolved when the plan is
@@ -11,8 +15,15 @@ import java.util.Objects;
  *
  * <p>Values of environment variables are treated as secrets: {@link #display()} shows {@code ${env:NAME}} in
  * their place, and {@link #secrets()} lists them so that a {@link Redactor} can remove them from any text.
+ *
+ * <p>The plan parser compiles plan text with {@link #compile}; {@code $${} writes a literal {@code ${}.
  */
 public final class Template {
+
+    /** What {@code ${env:NAME}} may name: a POSIX shell variable name. */
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** What {@code ${rand:MIN..MAX}} holds: two whole numbers of at most 18 digits, so that each fits a long. */
+    private static final Pattern RANDOM_RANGE = Pattern.compile("(-?\\d{1,18})\\.\\.(-?\\d{1,18})");
 
     /** One piece of a template. */
     public sealed interface Part permits Literal, EnvValue, RandomInt, DataColumn {
@@ -66,6 +77,111 @@ public final class Template {
     /** A template of literal text only. */
     public static Template literal(String text) {
         return new Template(List.of(new Literal(text)));
+    }
+
+    /**
+     * Compiles plan text: splits it into literal text and interpolations, resolving {@code ${env:NAME}} now and
+     * checking {@code ${data:column}} against the data file's columns. Every problem found is given to
+     * {@code problems} as a sentence; the text is read to its end unless a {@code ${} is never closed.
+     *
+     * @param text     the text as written in the plan
+     * @param env      the environment that {@code ${env:NAME}} reads
+     * @param data     the data file that {@code ${data:column}} reads, or null when there is none
+     * @param problems receives one sentence per problem
+     * @return the template, or null when the text has a problem
+     */
+    static Template compile(String text, Map<String, String> env, DataSource data, Consumer<String> problems) {
+        List<Part> parts = new ArrayList<>();
+        StringBuilder literal = new StringBuilder();
+        int i = 0;
+        boolean ok = true;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                literal.append("${");
+                i += 3;
+                continue;
+            }
+            if (!text.startsWith("${", i)) {
+                literal.append(text.charAt(i++));
+                continue;
+            }
+            int end = text.indexOf('}', i);
+            if (end < 0) {
+                problems.accept("'${' at position " + (i + 1) + " is never closed with '}'; write $${ for a "
+                        + "literal ${.");
+                return null;
+            }
+            String expression = text.substring(i + 2, end);
+            Part part = interpolation(expression, env, data, problems);
+            if (part == null) {
+                ok = false;
+            } else {
+                if (literal.length() > 0) {
+                    parts.add(new Literal(literal.toString()));
+                    literal.setLength(0);
+                }
+                parts.add(part);
+            }
+            i = end + 1;
+        }
+        if (literal.length() > 0) {
+            parts.add(new Literal(literal.toString()));
+        }
+        return ok ? of(parts) : null;
+    }
+
+    private static Part interpolation(String expression, Map<String, String> env, DataSource data,
+                                      Consumer<String> problems) {
+        int colon = expression.indexOf(':');
+        String kind = colon < 0 ? expression : expression.substring(0, colon);
+        String argument = colon < 0 ? "" : expression.substring(colon + 1);
+        switch (kind) {
+            case "env" -> {
+                if (!ENV_NAME.matcher(argument).matches()) {
+                    problems.accept("'${env:" + argument + "}' does not name an environment variable.");
+                    return null;
+                }
+                String value = env.get(argument);
+                if (value == null) {
+                    problems.accept("The environment variable " + argument + " is not set; set it (e.g. "
+                            + "export " + argument + "=...) or remove ${env:" + argument + "}.");
+                    return null;
+                }
+                return new EnvValue(argument, value);
+            }
+            case "rand" -> {
+                Matcher range = RANDOM_RANGE.matcher(argument.strip());
+                if (!range.matches()) {
+                    problems.accept("'${rand:" + argument + "}' is not a range; write e.g. ${rand:1..5}.");
+                    return null;
+                }
+                long min = Long.parseLong(range.group(1));
+                long max = Long.parseLong(range.group(2));
+                if (max < min) {
+                    problems.accept("'${rand:" + argument + "}' runs backwards; write the smaller number first.");
+                    return null;
+                }
+                return new RandomInt(min, max);
+            }
+            case "data" -> {
+                if (data == null) {
+                    problems.accept("'${data:" + argument + "}' needs a data file; add data: {file: ..., "
+                            + "mode: circular} to the plan or the scenario.");
+                    return null;
+                }
+                if (!data.columns().contains(argument)) {
+                    problems.accept("The data file " + data.file().getFileName() + " has no column '"
+                            + argument + "'; its columns are " + String.join(", ", data.columns()) + ".");
+                    return null;
+                }
+                return new DataColumn(argument);
+            }
+            default -> {
+                problems.accept("'${" + expression + "}' is not an interpolation loadstream knows; use "
+                        + "${env:NAME}, ${rand:MIN..MAX} or ${data:column} (write $${ for a literal ${).");
+                return null;
+            }
+        }
     }
 
     /** The parts, in order. */

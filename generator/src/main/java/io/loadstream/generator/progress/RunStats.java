@@ -4,6 +4,7 @@ import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.generator.executor.RequestSink;
 import io.loadstream.generator.plan.Redactor;
+import io.loadstream.schemas.LatencyHistograms;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
@@ -14,13 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Counts what passes from the executor to the publisher, for the console and the control records: requests,
  * errors, and the latency of the last interval in an HdrHistogram {@link Recorder} (lock-free for the recording
- * threads). Logs requests slower than {@code slow_request_ms}, at most one line a second with a count of the
- * others. Thread-safe.
+ * threads) with the wire's layout ({@link LatencyHistograms}: 1 µs to one hour, 3 significant digits; longer
+ * latencies count as one hour). Logs requests slower than {@code slow_request_ms}, at most one line a second with
+ * a count of the others. Thread-safe.
  */
 public final class RunStats implements RequestSink {
 
-    /** Highest latency the progress histogram tracks, in microseconds (one hour); longer ones count as this. */
-    static final long MAX_TRACKED_US = 3_600_000_000L;
     /** At most one slow-request line per this many milliseconds. */
     static final long SLOW_LOG_INTERVAL_MS = 1_000;
 
@@ -32,7 +32,8 @@ public final class RunStats implements RequestSink {
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder slow = new LongAdder();
-    private final Recorder recorder = new Recorder(MAX_TRACKED_US, 2);
+    private final Recorder recorder = new Recorder(LatencyHistograms.LOWEST_DISCERNIBLE_US,
+            LatencyHistograms.HIGHEST_TRACKABLE_US, LatencyHistograms.SIGNIFICANT_DIGITS);
     private final AtomicLong nextSlowLogMs = new AtomicLong();
     private final LongAdder slowNotLogged = new LongAdder();
 
@@ -56,7 +57,7 @@ public final class RunStats implements RequestSink {
             errors.increment();
         }
         long latency = event.getLatencyUs();
-        recorder.recordValue(Math.max(0, Math.min(latency, MAX_TRACKED_US)));
+        recorder.recordValue(LatencyHistograms.clampUs(latency));
         if (latency > slowRequestUs) {
             slow.increment();
             logSlow(event);
@@ -96,9 +97,10 @@ public final class RunStats implements RequestSink {
     }
 
     /**
-     * The latencies recorded since the previous call (the reporter's interval), and resets.
+     * The latencies recorded since the previous call (the reporter's interval), and resets. Read percentiles from
+     * it with {@link LatencyHistograms#percentileUs}.
      *
-     * @return the interval's histogram, in microseconds
+     * @return the interval's histogram, in microseconds, with {@link LatencyHistograms}' layout; a new one
      */
     public Histogram takeInterval() {
         return recorder.getIntervalHistogram();

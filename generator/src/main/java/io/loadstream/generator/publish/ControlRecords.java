@@ -10,6 +10,7 @@ import io.loadstream.generator.plan.Plan;
 import io.loadstream.generator.plan.Scenario;
 import io.loadstream.generator.plan.Step;
 import io.loadstream.generator.plan.ThresholdDef;
+import io.loadstream.schemas.ControlAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,16 +21,9 @@ import java.util.Map;
 /**
  * Builds the {@code RunControl} records a generator sends, as docs/ARCHITECTURE.md "The life of a run" fixes
  * them: STARTED (the plan's facts), HEARTBEAT (cumulative counts) and FINISHED (final counts and a reason).
- * Immutable.
+ * Every record carries the attributes of {@link ControlAttributes}. Immutable.
  */
 public final class ControlRecords {
-
-    /** Attribute: host name of the generator. */
-    public static final String HOST = "host";
-    /** Attribute: loadstream version of the generator. */
-    public static final String VERSION = "version";
-    /** Attribute: JSON object from scenario name to the endpoint names of its steps. */
-    public static final String SCENARIOS = "scenarios";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -76,9 +70,9 @@ public final class ControlRecords {
         this.plan = plan;
         this.plannedDuration = plannedDuration;
         Map<String, String> attrs = new LinkedHashMap<>();
-        attrs.put(HOST, host);
-        attrs.put(VERSION, version);
-        attrs.put(SCENARIOS, scenariosJson(plan));
+        attrs.put(ControlAttributes.HOST, host);
+        attrs.put(ControlAttributes.VERSION, version);
+        attrs.put(ControlAttributes.SCENARIOS, scenariosJson(plan));
         this.attributes = Map.copyOf(attrs);
     }
 

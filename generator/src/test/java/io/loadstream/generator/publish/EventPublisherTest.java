@@ -51,8 +51,9 @@ class EventPublisherTest {
         long offerNanos = System.nanoTime() - start;
         publisher.close(Duration.ofSeconds(5));
 
-        // then: the loop did not wait for Kafka, and every event is accounted for as dropped
-        assertThat(Duration.ofNanos(offerNanos)).isLessThan(Duration.ofMillis(300));
+        // then: the loop did not wait for Kafka (waiting for the producer's 300 ms on each event would take 300 s;
+        // the bound leaves room for a loaded machine), and every event is accounted for as dropped
+        assertThat(Duration.ofNanos(offerNanos)).isLessThan(Duration.ofSeconds(30));
         assertThat(publisher.offered()).isEqualTo(1_000);
         assertThat(publisher.published()).isZero();
         assertThat(publisher.dropped()).isEqualTo(1_000);
