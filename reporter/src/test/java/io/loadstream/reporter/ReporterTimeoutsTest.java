@@ -10,6 +10,7 @@ import io.loadstream.events.RunControl;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -37,7 +39,7 @@ class ReporterTimeoutsTest {
 
     /** A clock that moves forward by a step each time it is read. */
     static final class SteppingClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(1_764_000_000_000L);
+        private final AtomicLong millis = new AtomicLong(EventFixtures.nowMs());
         private final long stepMs;
 
         SteppingClock(Duration step) {
@@ -76,15 +78,15 @@ class ReporterTimeoutsTest {
         Topics topics = topics(kafka);
         String runId = "no-aggregator";
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestTopics.producer(kafka))) {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
             for (ControlType type : new ControlType[] {ControlType.STARTED, ControlType.FINISHED}) {
-                RunControl control = RunControl.newBuilder().setRunId(runId).setType(type)
-                        .setTimestampMs(1_764_000_000_000L).setSource("gen-0").setAttributes(Map.of()).build();
+                RunControl control = EventFixtures.control(runId, type, EventFixtures.nowMs(), 0, 1);
                 for (PartitionInfo p : producer.partitionsFor(topics.control())) {
-                    producer.send(new ProducerRecord<>(topics.control(), p.partition(), EventKeys.runKey(runId),
+                    records.add(new ProducerRecord<>(topics.control(), p.partition(), EventKeys.runKey(runId),
                             EventSerdes.runControl().serialize(topics.control(), control)));
                 }
             }
-            producer.flush();
+            TestTopics.sendAll(producer, records);
         }
 
         // when
