@@ -15,14 +15,9 @@ import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -36,36 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(KafkaExtension.class)
 class ReporterTimeoutsTest {
-
-    /** A clock that moves forward by a step each time it is read. */
-    static final class SteppingClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(EventFixtures.nowMs());
-        private final long stepMs;
-
-        SteppingClock(Duration step) {
-            this.stepMs = step.toMillis();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.addAndGet(stepMs);
-        }
-    }
 
     private static Topics topics(TestKafka kafka) throws Exception {
         return TestTopics.create(kafka, "to");
@@ -91,7 +56,7 @@ class ReporterTimeoutsTest {
 
         // when
         ReporterResult result = new Reporter(ReporterConfig.of(kafka.bootstrapServers(), runId, out)
-                .withTopics(topics).withClock(new SteppingClock(Duration.ofSeconds(1)))
+                .withTopics(topics).withClock(TestClock.stepping(EventFixtures.nowMs(), Duration.ofSeconds(1)))
                 .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(10),
                         Duration.ofSeconds(2))).run();
 
@@ -109,7 +74,7 @@ class ReporterTimeoutsTest {
         Topics topics = topics(kafka);
 
         assertThatThrownBy(() -> new Reporter(ReporterConfig.of(kafka.bootstrapServers(), "ghost", out)
-                .withTopics(topics).withClock(new SteppingClock(Duration.ofSeconds(10)))
+                .withTopics(topics).withClock(TestClock.stepping(EventFixtures.nowMs(), Duration.ofSeconds(10)))
                 .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(1),
                         Duration.ofSeconds(2))).run())
                 .isInstanceOf(ReporterException.class)
