@@ -1,6 +1,7 @@
 package io.loadstream.reporter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointWindow;
@@ -10,6 +11,7 @@ import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.net.InetSocketAddress;
@@ -17,8 +19,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,15 +47,21 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The reporter follows a run while it happens: the test plays one generator that reads the control topic, as a
  * real one does, and stops when the reporter's ABORT arrives; and it plays the aggregator, closing one window at
- * a time. The windowed threshold breaks in the third window, so the run must end early, aborted.
+ * a time. The windowed threshold breaks in the second window and fires at the end of the third, so the run must
+ * end there, aborted, long before its plan's end.
  */
 @ExtendWith(KafkaExtension.class)
 class ReporterFollowsLiveTest {
 
-    private static final long T0 = 1_764_000_000_000L;
     private static final long WINDOW = 10_000;
     private static final int PLANNED_WINDOWS = 30;
+    /** Windows 0 passes, 1 and 2 breach: after window 2 the breach has lasted {@code for} (one window). */
+    private static final int WINDOWS_UNTIL_ABORT = 3;
     private static final String ENDPOINT = "GET /api/sns/analytics";
+    private static final int REQUESTS_PER_WINDOW = 40;
+
+    /** The run's start: a minute ago, on a whole minute (a current timestamp, which retention keeps). */
+    private final long t0 = EventFixtures.nowMs() - Duration.ofMinutes(1).toMillis();
 
     @Test
     void anAbortOnFailThresholdStopsTheRunWhileItIsGoingOn(TestKafka kafka, @TempDir Path out) throws Exception {
@@ -85,54 +94,45 @@ class ReporterFollowsLiveTest {
             Future<ReporterResult> reporter = executor.submit(() -> new Reporter(
                     ReporterConfig.of(kafka.bootstrapServers(), runId, out).withTopics(topics)
                             .withWebhooks(WebhookSettings.DEFAULT.withUrls(List.of(hook)))
-                            .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60),
+                            .withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(120), Duration.ofSeconds(120),
                                     Duration.ofMillis(200))).run());
             ThresholdSpec windowed = ThresholdSpec.newBuilder().setMetric("http_req_duration{endpoint:" + ENDPOINT
                     + "}").setExpression("p(95)<500").setWindowMs(WINDOW).setForMs(WINDOW).setAbortOnFail(true)
                     .build();
-            toEveryPartition(producer, topics.control(), control(runId, ControlType.STARTED, T0, List.of(windowed)));
+            RunControl started = control(runId, ControlType.STARTED, t0);
+            started.setThresholds(List.of(windowed));
+            TestTopics.sendAll(producer, toEveryPartition(producer, topics.control(), started));
 
-            // when: windows close one by one (slow from the second one) until the ABORT arrives
-            RunControl abort = null;
-            long[] sent = new long[1];
-            int windows = 0;
-            for (int w = 0; w < PLANNED_WINDOWS && abort == null; w++) {
-                long ms = w == 0 ? 100 : 900;
-                long[] latencies = Samples.spread(40, ms * 1000, ms * 1000);
-                sent[0] += latencies.length;
-                for (String endpoint : List.of(ENDPOINT, "*")) {
-                    EndpointWindow window = Samples.window(runId, endpoint, T0 + w * WINDOW, WINDOW, latencies, 0);
-                    producer.send(new ProducerRecord<>(topics.windows(), EventKeys.windowKey(runId, endpoint,
-                            window.getWindowStartMs()), EventSerdes.endpointWindow().serialize(topics.windows(),
-                            window)));
-                }
-                RunControl heartbeat = control(runId, ControlType.HEARTBEAT, T0 + (w + 1) * WINDOW, List.of());
-                toEveryPartition(producer, topics.control(), heartbeat);
-                producer.flush();
-                windows++;
-                abort = awaitAbort(control, topics.control(), Duration.ofSeconds(3));
+            // when: windows close one by one (slow from the second one); no ABORT while the breach is younger than
+            // `for` (checked for a few seconds after each of those windows), then the ABORT
+            for (int w = 0; w < WINDOWS_UNTIL_ABORT - 1; w++) {
+                closeWindow(producer, topics, runId, w);
+                await("no ABORT after window " + w).pollInSameThread().during(Duration.ofSeconds(3))
+                        .atMost(Duration.ofSeconds(60)).until(() -> nextAbort(control, topics.control()) == null);
             }
+            closeWindow(producer, topics, runId, WINDOWS_UNTIL_ABORT - 1);
+            int windows = WINDOWS_UNTIL_ABORT;
+            RunControl abort = await("the reporter's ABORT").pollInSameThread().atMost(Duration.ofSeconds(120))
+                    .until(() -> nextAbort(control, topics.control()), Objects::nonNull);
 
             // then: the reporter aborted after the breach lasted `for` (windows 1 and 2), long before the plan's end
-            assertThat(abort).as("an ABORT from the reporter").isNotNull();
-            assertThat(windows).isLessThan(PLANNED_WINDOWS).isBetween(3, 5);
             assertThat(abort.getSource()).isEqualTo("reporter");
             assertThat(abort.getReason()).contains(ENDPOINT).contains("p(95)<500");
 
             // the generator stops, the aggregator closes the run
-            long total = sent[0];
-            toEveryPartition(producer, topics.control(), control(runId, ControlType.FINISHED,
-                    T0 + windows * WINDOW, List.of()));
-            for (String endpoint : List.of(ENDPOINT, "*")) {
+            long total = (long) windows * REQUESTS_PER_WINDOW;
+            List<ProducerRecord<String, byte[]>> end = new ArrayList<>(toEveryPartition(producer, topics.control(),
+                    control(runId, ControlType.FINISHED, t0 + windows * WINDOW)));
+            for (String endpoint : List.of(ENDPOINT, EventKeys.ALL_ENDPOINTS)) {
                 long[] all = new long[(int) total];
-                java.util.Arrays.fill(all, 0, 40, 100_000);
-                java.util.Arrays.fill(all, 40, all.length, 900_000);
-                producer.send(new ProducerRecord<>(topics.totals(), EventKeys.requestKey(runId, endpoint),
-                        EventSerdes.endpointTotals().serialize(topics.totals(), Samples.totals(runId, endpoint, T0,
-                                T0 + windows * WINDOW - 1, all, 0, true))));
+                java.util.Arrays.fill(all, 0, REQUESTS_PER_WINDOW, 100_000);
+                java.util.Arrays.fill(all, REQUESTS_PER_WINDOW, all.length, 900_000);
+                end.add(new ProducerRecord<>(topics.totals(), EventKeys.requestKey(runId, endpoint),
+                        EventSerdes.endpointTotals().serialize(topics.totals(), EventFixtures.totals(runId, endpoint,
+                                t0, t0 + windows * WINDOW - 1, all, 0, true))));
             }
-            producer.flush();
-            ReporterResult result = reporter.get(60, TimeUnit.SECONDS);
+            TestTopics.sendAll(producer, end);
+            ReporterResult result = reporter.get(120, TimeUnit.SECONDS);
             assertThat(result.exitCode()).isEqualTo(99);
             assertThat(result.aborted()).isTrue();
             assertThat(result.complete()).isTrue();
@@ -148,31 +148,50 @@ class ReporterFollowsLiveTest {
         }
     }
 
-    private static RunControl awaitAbort(KafkaConsumer<byte[], byte[]> control, String topic, Duration within) {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (ConsumerRecord<byte[], byte[]> record : control.poll(Duration.ofMillis(100))) {
-                RunControl value = EventSerdes.runControl().deserialize(topic, record.value());
-                if (value.getType() == ControlType.ABORT
-                        && new String(record.key(), StandardCharsets.UTF_8).equals(value.getRunId())) {
-                    return value;
-                }
+    /** Closes window {@code w} of the endpoint and of all endpoints, and sends the generator's heartbeat. */
+    private void closeWindow(KafkaProducer<String, byte[]> producer, Topics topics, String runId, int w)
+            throws Exception {
+        long ms = w == 0 ? 100 : 900;
+        long[] latencies = EventFixtures.spread(REQUESTS_PER_WINDOW, ms * 1000, ms * 1000);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (String endpoint : List.of(ENDPOINT, EventKeys.ALL_ENDPOINTS)) {
+            EndpointWindow window = EventFixtures.window(runId, endpoint, t0 + w * WINDOW, WINDOW, latencies, 0);
+            records.add(new ProducerRecord<>(topics.windows(), EventKeys.windowKey(runId, endpoint,
+                    window.getWindowStartMs()), EventSerdes.endpointWindow().serialize(topics.windows(), window)));
+        }
+        records.addAll(toEveryPartition(producer, topics.control(),
+                control(runId, ControlType.HEARTBEAT, t0 + (w + 1) * WINDOW)));
+        TestTopics.sendAll(producer, records);
+    }
+
+    /** Reads what the control topic holds now; returns the first ABORT of a run among it, or null. */
+    private static RunControl nextAbort(KafkaConsumer<byte[], byte[]> control, String topic) {
+        for (ConsumerRecord<byte[], byte[]> record : control.poll(Duration.ofMillis(100))) {
+            RunControl value = EventSerdes.runControl().deserialize(topic, record.value());
+            if (value.getType() == ControlType.ABORT
+                    && new String(record.key(), StandardCharsets.UTF_8).equals(value.getRunId())) {
+                return value;
             }
         }
         return null;
     }
 
-    private static RunControl control(String runId, ControlType type, long at, List<ThresholdSpec> thresholds) {
-        return RunControl.newBuilder().setRunId(runId).setType(type).setTimestampMs(at).setSource("gen-0")
-                .setPlanName("live").setThresholds(thresholds).setActiveVus(10)
-                .setPlannedDurationMs(PLANNED_WINDOWS * WINDOW).setAttributes(Map.of()).build();
+    private static RunControl control(String runId, ControlType type, long atMs) {
+        RunControl control = EventFixtures.control(runId, type, atMs, 0, 1);
+        control.setPlanName("live");
+        control.setActiveVus(10);
+        control.setPlannedDurationMs(PLANNED_WINDOWS * WINDOW);
+        return control;
     }
 
-    private static void toEveryPartition(KafkaProducer<String, byte[]> producer, String topic, RunControl control) {
+    private static List<ProducerRecord<String, byte[]>> toEveryPartition(KafkaProducer<String, byte[]> producer,
+                                                                        String topic, RunControl control) {
         byte[] value = EventSerdes.runControl().serialize(topic, control);
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (PartitionInfo p : producer.partitionsFor(topic)) {
-            producer.send(new ProducerRecord<>(topic, p.partition(), control.getTimestampMs(),
+            records.add(new ProducerRecord<>(topic, p.partition(), control.getTimestampMs(),
                     EventKeys.runKey(control.getRunId()), value));
         }
+        return records;
     }
 }

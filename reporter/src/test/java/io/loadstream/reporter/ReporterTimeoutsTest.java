@@ -10,17 +10,14 @@ import io.loadstream.events.RunControl;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -35,36 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(KafkaExtension.class)
 class ReporterTimeoutsTest {
 
-    /** A clock that moves forward by a step each time it is read. */
-    static final class SteppingClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(1_764_000_000_000L);
-        private final long stepMs;
-
-        SteppingClock(Duration step) {
-            this.stepMs = step.toMillis();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public long millis() {
-            return millis.addAndGet(stepMs);
-        }
-    }
-
     private static Topics topics(TestKafka kafka) throws Exception {
         return TestTopics.create(kafka, "to");
     }
@@ -76,20 +43,20 @@ class ReporterTimeoutsTest {
         Topics topics = topics(kafka);
         String runId = "no-aggregator";
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(TestTopics.producer(kafka))) {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
             for (ControlType type : new ControlType[] {ControlType.STARTED, ControlType.FINISHED}) {
-                RunControl control = RunControl.newBuilder().setRunId(runId).setType(type)
-                        .setTimestampMs(1_764_000_000_000L).setSource("gen-0").setAttributes(Map.of()).build();
+                RunControl control = EventFixtures.control(runId, type, EventFixtures.nowMs(), 0, 1);
                 for (PartitionInfo p : producer.partitionsFor(topics.control())) {
-                    producer.send(new ProducerRecord<>(topics.control(), p.partition(), EventKeys.runKey(runId),
+                    records.add(new ProducerRecord<>(topics.control(), p.partition(), EventKeys.runKey(runId),
                             EventSerdes.runControl().serialize(topics.control(), control)));
                 }
             }
-            producer.flush();
+            TestTopics.sendAll(producer, records);
         }
 
         // when
         ReporterResult result = new Reporter(ReporterConfig.of(kafka.bootstrapServers(), runId, out)
-                .withTopics(topics).withClock(new SteppingClock(Duration.ofSeconds(1)))
+                .withTopics(topics).withClock(TestClock.stepping(EventFixtures.nowMs(), Duration.ofSeconds(1)))
                 .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(10),
                         Duration.ofSeconds(2))).run();
 
@@ -107,7 +74,7 @@ class ReporterTimeoutsTest {
         Topics topics = topics(kafka);
 
         assertThatThrownBy(() -> new Reporter(ReporterConfig.of(kafka.bootstrapServers(), "ghost", out)
-                .withTopics(topics).withClock(new SteppingClock(Duration.ofSeconds(10)))
+                .withTopics(topics).withClock(TestClock.stepping(EventFixtures.nowMs(), Duration.ofSeconds(10)))
                 .withTimeouts(Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofMinutes(1),
                         Duration.ofSeconds(2))).run())
                 .isInstanceOf(ReporterException.class)

@@ -4,18 +4,25 @@ import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
 import io.loadstream.testkit.TestKafka;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Fresh loadstream topics for one test, ready to take records, and a producer that never waits unbounded. */
 public final class TestTopics {
 
-    private static final Duration LEADER_WAIT = Duration.ofSeconds(30);
+    /** How long the partitions may take to get a leader: generous, for a loaded machine. */
+    private static final Duration LEADER_WAIT = Duration.ofSeconds(120);
 
     private TestTopics() {
     }
@@ -31,26 +38,12 @@ public final class TestTopics {
     public static Topics create(TestKafka kafka, String prefix) throws Exception {
         Topics topics = Topics.withPrefix(prefix + "-" + UUID.randomUUID().toString().substring(0, 8));
         Properties admin = new Properties();
-        admin.put("bootstrap.servers", kafka.bootstrapServers());
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         TopicSetup.DEFAULT.ensure(admin, topics);
-        long deadline = System.nanoTime() + LEADER_WAIT.toNanos();
         try (Admin client = kafka.admin()) {
-            while (true) {
-                boolean ready = true;
-                for (TopicDescription description : client.describeTopics(topics.all()).allTopicNames()
-                        .get(LEADER_WAIT.toSeconds(), TimeUnit.SECONDS).values()) {
-                    ready &= description.partitions().stream().allMatch(p -> p.leader() != null);
-                }
-                if (ready) {
-                    return topics;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Partitions of " + topics + " have no leader after "
-                            + LEADER_WAIT.toSeconds() + " s");
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
+            TopicSetup.awaitLeaders(client, topics.all(), LEADER_WAIT);
         }
+        return topics;
     }
 
     /**
@@ -66,5 +59,23 @@ public final class TestTopics {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
         return config;
+    }
+
+    /**
+     * Sends records and waits until the broker has acknowledged each one, so that a record that could not be
+     * written fails the test here, with its cause, instead of as a missing record later.
+     *
+     * @param producer the producer
+     * @param records  the records, sent in this order
+     */
+    public static void sendAll(Producer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records)
+            throws Exception {
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        for (ProducerRecord<String, byte[]> record : records) {
+            sends.add(producer.send(record));
+        }
+        for (Future<RecordMetadata> send : sends) {
+            send.get(60, TimeUnit.SECONDS);
+        }
     }
 }

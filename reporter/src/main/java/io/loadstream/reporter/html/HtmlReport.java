@@ -5,6 +5,7 @@ import io.loadstream.reporter.alert.Alerts;
 import io.loadstream.reporter.report.RunReport;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.schemas.EventKeys;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,7 +213,7 @@ public final class HtmlReport {
     private static void charts(StringBuilder html, RunReport report) {
         long start = report.run().startedAtMs() > 0 ? report.run().startedAtMs()
                 : report.timeline().stream().mapToLong(TimelinePoint::windowStartMs).min().orElse(0);
-        List<TimelinePoint> all = report.timeline().stream().filter(p -> p.endpoint().equals("*"))
+        List<TimelinePoint> all = report.timeline().stream().filter(p -> p.endpoint().equals(EventKeys.ALL_ENDPOINTS))
                 .collect(Collectors.toList());
         html.append("<h2>Over time</h2><div class=\"charts\">");
 

@@ -3,6 +3,7 @@ package io.loadstream.reporter.report;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.schemas.EventKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -116,7 +117,7 @@ final class Analysis {
                                           List<String> recommendations) {
         Map<String, List<TimelinePoint>> byEndpoint = new LinkedHashMap<>();
         for (TimelinePoint p : timeline) {
-            if (!p.endpoint().equals(RunData.ALL) && p.requests() >= MIN_WINDOW_REQUESTS) {
+            if (!p.endpoint().equals(EventKeys.ALL_ENDPOINTS) && p.requests() >= MIN_WINDOW_REQUESTS) {
                 byEndpoint.computeIfAbsent(p.endpoint(), e -> new ArrayList<>()).add(p);
             }
         }

@@ -8,6 +8,7 @@ import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.schemas.EventKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -41,14 +42,13 @@ public final class ReportBuilder {
         List<RunReport.EndpointRow> rows = new ArrayList<>();
         long lateEvents = 0;
         for (Map.Entry<String, EndpointTotals> entry : data.totals().entrySet()) {
-            if (entry.getKey().equals(RunData.ALL)) {
+            if (entry.getKey().equals(EventKeys.ALL_ENDPOINTS)) {
                 lateEvents = entry.getValue().getLateEvents();
                 continue;
             }
-            rows.add(row(entry.getKey(), Stats.of(entry.getValue().getStats()), durationS, slowRequestMs));
+            rows.add(row(entry.getKey(), data.totalsStats(entry.getKey()), durationS, slowRequestMs));
         }
-        EndpointTotals allTotals = data.totals().get(RunData.ALL);
-        Stats all = allTotals == null ? Stats.EMPTY : Stats.of(allTotals.getStats());
+        Stats all = data.totalsStats(EventKeys.ALL_ENDPOINTS);
 
         List<RunReport.SlowEndpoint> slow = new ArrayList<>();
         List<RunReport.ErrorEndpoint> errors = new ArrayList<>();
@@ -97,7 +97,7 @@ public final class ReportBuilder {
         timeline.sort(Comparator.comparingLong(TimelinePoint::windowStartMs).thenComparing(TimelinePoint::endpoint));
         List<RunReport.VuPoint> vus = new ArrayList<>();
         for (TimelinePoint point : timeline) {
-            if (point.endpoint().equals(RunData.ALL)) {
+            if (point.endpoint().equals(EventKeys.ALL_ENDPOINTS)) {
                 vus.add(new RunReport.VuPoint(point.windowStartMs(),
                         data.activeVusBetween(point.windowStartMs(), point.windowEndMs()), point.rps()));
             }
@@ -168,7 +168,7 @@ public final class ReportBuilder {
         if (data.startMs() > 0 && data.endMs() > data.startMs()) {
             return (data.endMs() - data.startMs()) / 1000.0;
         }
-        EndpointTotals all = data.totals().get(RunData.ALL);
+        EndpointTotals all = data.totals().get(EventKeys.ALL_ENDPOINTS);
         if (all != null && all.getLastEventMs() > all.getFirstEventMs()) {
             return (all.getLastEventMs() - all.getFirstEventMs()) / 1000.0;
         }

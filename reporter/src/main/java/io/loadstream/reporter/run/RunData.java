@@ -12,6 +12,8 @@ import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.Scope;
 import io.loadstream.reporter.threshold.ScopeData;
+import io.loadstream.schemas.ControlAttributes;
+import io.loadstream.schemas.EventKeys;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -36,9 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunData implements ScopeData {
 
-    /** The endpoint name of the all-endpoints aggregates. */
-    public static final String ALL = "*";
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(RunData.class);
 
@@ -54,6 +53,7 @@ public final class RunData implements ScopeData {
     private final Map<String, Stats.Accumulator> running = new HashMap<>();
     private final List<TimelinePoint> timeline = new ArrayList<>();
     private final Map<String, EndpointTotals> totals = new TreeMap<>();
+    private final Map<String, Stats> totalsStats = new HashMap<>();
     private final Map<String, SystemWindow> systemWindows = new TreeMap<>();
     private long allWindowRequests;
     private long newestWindowEndMs;
@@ -99,7 +99,7 @@ public final class RunData implements ScopeData {
                     return false;
                 }
                 if (scenarios.isEmpty()) {
-                    scenarios = parseScenarios(control.getAttributes().get("scenarios"));
+                    scenarios = parseScenarios(control.getAttributes().get(ControlAttributes.SCENARIOS));
                 }
                 return true;
             }
@@ -130,20 +130,30 @@ public final class RunData implements ScopeData {
     }
 
     /**
-     * Takes a closed window.
+     * Takes a closed window, decoding its statistics.
      *
      * @param window the window
      * @return true when it was new; false for a repeat of one already read
-     * @throws IllegalArgumentException when its histogram does not decode
+     * @throws IllegalArgumentException when its statistics do not decode
      */
     public boolean onWindow(EndpointWindow window) {
+        return onWindow(window, Stats.of(window.getStats()));
+    }
+
+    /**
+     * Takes a closed window whose statistics are already decoded.
+     *
+     * @param window the window
+     * @param stats  its statistics, {@code Stats.of(window.getStats())}
+     * @return true when it was new; false for a repeat of one already read
+     */
+    public boolean onWindow(EndpointWindow window, Stats stats) {
         String endpoint = window.getEndpoint();
         if (!seenWindows.computeIfAbsent(endpoint, e -> new HashSet<>()).add(window.getWindowStartMs())) {
             return false;
         }
-        Stats stats = Stats.of(window.getStats());
         running.computeIfAbsent(endpoint, e -> new Stats.Accumulator()).add(stats);
-        if (endpoint.equals(ALL)) {
+        if (endpoint.equals(EventKeys.ALL_ENDPOINTS)) {
             allWindowRequests += stats.count();
         }
         double seconds = Math.max(1, window.getWindowEndMs() - window.getWindowStartMs()) / 1000.0;
@@ -164,17 +174,29 @@ public final class RunData implements ScopeData {
     }
 
     /**
-     * Takes totals; later totals of an endpoint replace earlier ones, and complete ones are never replaced by
-     * incomplete ones.
+     * Takes totals, decoding their statistics; see {@link #onTotals(EndpointTotals, Stats)}.
      *
      * @param endpointTotals the totals
+     * @throws IllegalArgumentException when their statistics do not decode
      */
     public void onTotals(EndpointTotals endpointTotals) {
+        onTotals(endpointTotals, Stats.of(endpointTotals.getStats()));
+    }
+
+    /**
+     * Takes totals whose statistics are already decoded; later totals of an endpoint replace earlier ones, and
+     * complete ones are never replaced by incomplete ones.
+     *
+     * @param endpointTotals the totals
+     * @param stats          their statistics, {@code Stats.of(endpointTotals.getStats())}
+     */
+    public void onTotals(EndpointTotals endpointTotals, Stats stats) {
         EndpointTotals previous = totals.get(endpointTotals.getEndpoint());
         if (previous != null && previous.getComplete() && !endpointTotals.getComplete()) {
             return;
         }
         totals.put(endpointTotals.getEndpoint(), endpointTotals);
+        totalsStats.put(endpointTotals.getEndpoint(), stats);
     }
 
     /**
@@ -219,19 +241,29 @@ public final class RunData implements ScopeData {
      * @return merged totals of the scope's endpoints; empty statistics when none arrived
      */
     public Stats totalsOf(Scope scope) {
-        List<LatencyStats> parts = new ArrayList<>();
+        List<Stats> parts = new ArrayList<>();
         for (String endpoint : endpointsOf(scope)) {
-            EndpointTotals t = totals.get(endpoint);
+            Stats t = totalsStats.get(endpoint);
             if (t != null) {
-                parts.add(t.getStats());
+                parts.add(t);
             }
         }
-        return Stats.merge(parts);
+        return Stats.mergeStats(parts);
+    }
+
+    /**
+     * The decoded statistics of one endpoint's totals.
+     *
+     * @param endpoint an endpoint name, or {@link EventKeys#ALL_ENDPOINTS}
+     * @return the statistics of its latest totals; {@link Stats#EMPTY} when none arrived
+     */
+    public Stats totalsStats(String endpoint) {
+        return totalsStats.getOrDefault(endpoint, Stats.EMPTY);
     }
 
     private List<String> endpointsOf(Scope scope) {
         return switch (scope.kind()) {
-            case ALL -> List.of(ALL);
+            case ALL -> List.of(EventKeys.ALL_ENDPOINTS);
             case ENDPOINT -> List.of(scope.value());
             case SCENARIO -> List.copyOf(scenarios.getOrDefault(scope.value(), Set.of()));
         };
@@ -306,13 +338,13 @@ public final class RunData implements ScopeData {
 
     /** Whether the final totals are in: {@code *} complete, and complete endpoint totals that add up to it. */
     public boolean totalsComplete() {
-        EndpointTotals all = totals.get(ALL);
+        EndpointTotals all = totals.get(EventKeys.ALL_ENDPOINTS);
         if (all == null || !all.getComplete()) {
             return false;
         }
         long sum = 0;
         for (EndpointTotals t : totals.values()) {
-            if (!t.getEndpoint().equals(ALL)) {
+            if (!t.getEndpoint().equals(EventKeys.ALL_ENDPOINTS)) {
                 if (!t.getComplete()) {
                     return false;
                 }
@@ -324,7 +356,7 @@ public final class RunData implements ScopeData {
 
     /** Whether every {@code *} window is in: their requests plus the late events equal the final count. */
     public boolean windowsComplete() {
-        EndpointTotals all = totals.get(ALL);
+        EndpointTotals all = totals.get(EventKeys.ALL_ENDPOINTS);
         return all != null && all.getComplete()
                 && allWindowRequests + all.getLateEvents() >= all.getStats().getCount();
     }

@@ -1,13 +1,12 @@
 package io.loadstream.reporter.stats;
 
 import io.loadstream.events.LatencyStats;
-import java.nio.ByteBuffer;
+import io.loadstream.schemas.LatencyHistograms;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -15,15 +14,16 @@ import org.HdrHistogram.Histogram;
  * {@link LatencyStats} the aggregator publishes by merging their HdrHistograms, never by averaging
  * percentiles. Immutable once built.
  *
- * <p>Latencies are kept in microseconds (as recorded) and returned in milliseconds with decimals.
+ * <p>Latencies are kept in microseconds (as recorded) and returned in milliseconds with decimals. Histograms have
+ * loadstream's one layout and codec ({@link LatencyHistograms}), and every percentile is read through
+ * {@link LatencyHistograms#percentileUs}: clamped to the exact smallest and largest latency, so that percentiles
+ * never decrease with the percentile and never contradict {@link #minMs()} and {@link #maxMs()}.
  */
 public final class Stats {
 
-    /** Significant value digits of the empty histogram that merged ones start from (HdrHistogram's usual 3). */
-    private static final int SIGNIFICANT_DIGITS = 3;
-
     /** Statistics of no request at all. */
-    public static final Stats EMPTY = new Stats(0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0, emptyHistogram());
+    public static final Stats EMPTY = new Stats(0, 0, Map.of(), Map.of(), 0, 0, 0, 0, 0,
+            LatencyHistograms.newHistogram());
 
     private final long count;
     private final long errorCount;
@@ -55,7 +55,8 @@ public final class Stats {
      *
      * @param stats statistics as published by the aggregator
      * @return the same figures, with the histogram decoded
-     * @throws IllegalArgumentException when the histogram bytes are not a compressed HdrHistogram
+     * @throws IllegalArgumentException when the histogram bytes are not a compressed HdrHistogram, or the smallest
+     *                                  latency is above the largest
      */
     public static Stats of(LatencyStats stats) {
         return merge(List.of(stats));
@@ -67,7 +68,8 @@ public final class Stats {
      *
      * @param parts statistics to merge; may be empty
      * @return the merged statistics
-     * @throws IllegalArgumentException when a histogram is not a compressed HdrHistogram
+     * @throws IllegalArgumentException when a histogram is not a compressed HdrHistogram, or a part's smallest
+     *                                  latency is above its largest
      */
     public static Stats merge(Collection<LatencyStats> parts) {
         Accumulator acc = new Accumulator();
@@ -143,32 +145,33 @@ public final class Stats {
 
     /**
      * Latency at a percentile, from the merged histogram, in milliseconds: the value that {@code percentile}
-     * percent of the requests did not exceed (to HdrHistogram's precision, 3 significant digits).
+     * percent of the requests did not exceed, to HdrHistogram's precision (3 significant digits), and never
+     * outside [{@link #minMs()}, {@link #maxMs()}] (see {@link LatencyHistograms#percentileUs}).
      *
      * @param percentile 0 to 100, decimals allowed (e.g. 99.9)
      * @return the latency in milliseconds; 0 when there was no request
      * @throws IllegalArgumentException when the percentile is outside 0..100
      */
     public double percentileMs(double percentile) {
-        if (!(percentile >= 0 && percentile <= 100)) {
-            throw new IllegalArgumentException("A percentile is between 0 and 100, not " + percentile);
-        }
-        if (histogram.getTotalCount() == 0) {
-            return 0;
-        }
-        return histogram.getValueAtPercentile(percentile) / 1000.0;
+        // With no request the extremes are 0, so this is 0 too.
+        return LatencyHistograms.percentileUs(histogram, percentile, minUs, maxUs) / 1000.0;
     }
 
     /**
-     * Number of requests slower than a bound, from the histogram.
+     * Number of requests slower than a bound. Exact when the bound is below the smallest latency or at or above the
+     * largest; otherwise from the histogram, to its precision (the requests within one part in 1,000 of the bound
+     * may count either way).
      *
      * @param boundMs latency bound in milliseconds
-     * @return requests whose latency exceeds {@code boundMs} (to the histogram's precision)
+     * @return requests whose latency exceeds {@code boundMs}
      */
     public long countAbove(long boundMs) {
         long boundUs = boundMs * 1000;
-        if (histogram.getTotalCount() == 0 || histogram.getMaxValue() <= boundUs) {
+        if (histogram.getTotalCount() == 0 || maxUs <= boundUs) {
             return 0;
+        }
+        if (minUs > boundUs) {
+            return histogram.getTotalCount();
         }
         return histogram.getCountBetweenValues(boundUs + 1, histogram.getMaxValue());
     }
@@ -176,25 +179,6 @@ public final class Stats {
     /** Number of values in the merged histogram (equals {@link #count()} when every request was recorded). */
     public long histogramCount() {
         return histogram.getTotalCount();
-    }
-
-    private static Histogram emptyHistogram() {
-        Histogram histogram = new Histogram(SIGNIFICANT_DIGITS);
-        histogram.setAutoResize(true);
-        return histogram;
-    }
-
-    /** Decodes a compressed HdrHistogram, as the aggregator writes it. */
-    static Histogram decode(ByteBuffer bytes) {
-        if (bytes == null || !bytes.hasRemaining()) {
-            return emptyHistogram();
-        }
-        try {
-            return Histogram.decodeFromCompressedByteBuffer(bytes.duplicate(), 0);
-        } catch (DataFormatException | RuntimeException e) {
-            throw new IllegalArgumentException("The latency histogram is not a compressed HdrHistogram: "
-                    + e.getMessage(), e);
-        }
     }
 
     /**
@@ -210,7 +194,7 @@ public final class Stats {
         private long minUs = Long.MAX_VALUE;
         private long maxUs;
         private double weightedMeanSum;
-        private final Histogram histogram = emptyHistogram();
+        private final Histogram histogram = LatencyHistograms.newHistogram();
 
         /** Creates an empty accumulator. */
         public Accumulator() {
@@ -220,13 +204,19 @@ public final class Stats {
          * Adds one part.
          *
          * @param part statistics as published by the aggregator
-         * @throws IllegalArgumentException when its histogram is not a compressed HdrHistogram
+         * @throws IllegalArgumentException when its histogram is not a compressed HdrHistogram, or its smallest
+         *                                  latency is above its largest
          */
         public void add(LatencyStats part) {
+            if (part.getCount() > 0 && part.getMinUs() > part.getMaxUs()) {
+                throw new IllegalArgumentException("The smallest latency (" + part.getMinUs()
+                        + " µs) is above the largest (" + part.getMaxUs() + " µs)");
+            }
+            Histogram decoded = LatencyHistograms.decode(part.getHistogram());
             addCounts(part.getCount(), part.getErrorCount(), part.getErrorsByClass(), part.getStatusCounts(),
                     part.getBytesSent(), part.getBytesReceived(), part.getMinUs(), part.getMaxUs(),
                     part.getMeanUs());
-            histogram.add(decode(part.getHistogram()));
+            histogram.add(decoded);
         }
 
         /**

@@ -106,7 +106,7 @@ class WebhookNotifierTest {
 
         notifier.accept(alert(AlertStatus.FIRING));
 
-        assertThat(notifier.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(notifier.awaitIdle(Duration.ofSeconds(60))).isTrue();
         assertThat(received).hasSize(1);
         JsonNode expected = JSON.readTree("""
                 {"version":"4","groupKey":"{}:{run_id=\\"weekly-42\\"}","truncatedAlerts":0,"status":"firing",
@@ -147,7 +147,7 @@ class WebhookNotifierTest {
         notifier.accept(alert(AlertStatus.RESOLVED));
 
         // then: two failed attempts, then firing and resolved accepted once each, in that order
-        assertThat(notifier.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(notifier.awaitIdle(Duration.ofSeconds(60))).isTrue();
         List<String> accepted = received.stream().filter(r -> r.answeredWith() == 200)
                 .map(r -> status(r.body())).toList();
         assertThat(accepted).containsExactly("firing", "resolved");
@@ -166,7 +166,7 @@ class WebhookNotifierTest {
 
         notifier.accept(alert(AlertStatus.FIRING));
 
-        assertThat(notifier.awaitIdle(Duration.ofSeconds(20))).isTrue();
+        assertThat(notifier.awaitIdle(Duration.ofSeconds(60))).isTrue();
         assertThat(received).hasSize(3);
         assertThat(notifier.attempts()).isEqualTo(3);
         assertThat(told).singleElement().asString().contains("Gave up").contains("after 3 attempts")

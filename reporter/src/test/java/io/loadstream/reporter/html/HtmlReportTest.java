@@ -7,7 +7,6 @@ import io.loadstream.events.HostRole;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemWindow;
 import io.loadstream.events.ThresholdSpec;
-import io.loadstream.reporter.Samples;
 import io.loadstream.reporter.alert.Alerts;
 import io.loadstream.reporter.report.ConsoleSummary;
 import io.loadstream.reporter.report.JsonReport;
@@ -18,6 +17,8 @@ import io.loadstream.reporter.threshold.ThresholdEngine;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import io.loadstream.reporter.threshold.ThresholdRule;
 import io.loadstream.reporter.threshold.ThresholdRules;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,10 @@ public class HtmlReportTest {
                 spec("http_req_failed", "rate<0.01", 0, 0, false),
                 spec("http_req_duration{endpoint:GET /api/sns/analytics}", "p(95)<900", 30_000, 20_000, true),
                 spec("http_reqs", "rate>50", 0, 0, false));
-        data.onControl(RunControl.newBuilder().setRunId(RUN).setType(ControlType.STARTED).setTimestampMs(T0)
-                .setSource("gen-0").setPlanName("softfactory <weekly> & co").setThresholds(specs)
-                .setAttributes(Map.of()).build());
+        RunControl started = EventFixtures.control(RUN, ControlType.STARTED, T0, 0, 1);
+        started.setPlanName("softfactory <weekly> & co");
+        started.setThresholds(specs);
+        data.onControl(started);
         Map<String, long[]> shape = new LinkedHashMap<>();
         String[] endpoints = {"GET /api/review/campaigns", "GET /api/review/campaigns/{id}", "POST /api/sns/posts",
             "GET /api/sns/analytics", "GET /api/dashboard/kpis", "GET /api/users/me", "PUT /api/users/me",
@@ -73,28 +75,27 @@ public class HtmlReportTest {
                     values[i] = (long) (ms * 1000);
                 }
                 int errorEvery = e == 2 ? 20 : e == 6 ? 60 : 0;
-                data.onWindow(Samples.window(RUN, endpoints[e], start, WINDOW, values, errorEvery));
+                data.onWindow(EventFixtures.window(RUN, endpoints[e], start, WINDOW, values, errorEvery));
                 perEndpoint.computeIfAbsent(endpoints[e], k -> new ArrayList<>()).add(values);
                 all.add(values);
             }
-            long[] merged = Samples.concat(all.toArray(new long[0][]));
+            long[] merged = EventFixtures.concat(all.toArray(new long[0][]));
             everything.add(merged);
-            data.onWindow(Samples.window(RUN, "*", start, WINDOW, merged, 45));
+            data.onWindow(EventFixtures.window(RUN, EventKeys.ALL_ENDPOINTS, start, WINDOW, merged, 45));
             for (int s = 0; s < 10; s++) {
-                data.onControl(RunControl.newBuilder().setRunId(RUN).setType(ControlType.HEARTBEAT)
-                        .setTimestampMs(start + s * 1000 + 1).setSource("gen-0").setActiveVus(vus)
-                        .setAttributes(Map.of()).build());
+                RunControl heartbeat = EventFixtures.control(RUN, ControlType.HEARTBEAT, start + s * 1000 + 1, 0, 1);
+                heartbeat.setActiveVus(vus);
+                data.onControl(heartbeat);
             }
             data.onSystemWindow(system("target <1>", HostRole.TARGET, start, 18 + w * 1.5, 3_000 + w * 40));
             data.onSystemWindow(system("gen-1", HostRole.GENERATOR, start, w >= 9 ? 93 : 40 + w * 4, 1_200));
         }
-        perEndpoint.forEach((endpoint, parts) -> data.onTotals(Samples.totals(RUN, endpoint, T0,
-                T0 + windows * WINDOW - 1, Samples.concat(parts.toArray(new long[0][])),
+        perEndpoint.forEach((endpoint, parts) -> data.onTotals(EventFixtures.totals(RUN, endpoint, T0,
+                T0 + windows * WINDOW - 1, EventFixtures.concat(parts.toArray(new long[0][])),
                 endpoint.startsWith("POST") ? 20 : endpoint.startsWith("PUT") ? 60 : 0, true)));
-        data.onTotals(Samples.totals(RUN, "*", T0, T0 + windows * WINDOW - 1,
-                Samples.concat(everything.toArray(new long[0][])), 45, true));
-        data.onControl(RunControl.newBuilder().setRunId(RUN).setType(ControlType.FINISHED)
-                .setTimestampMs(T0 + windows * WINDOW).setSource("gen-0").setAttributes(Map.of()).build());
+        data.onTotals(EventFixtures.totals(RUN, EventKeys.ALL_ENDPOINTS, T0, T0 + windows * WINDOW - 1,
+                EventFixtures.concat(everything.toArray(new long[0][])), 45, true));
+        data.onControl(EventFixtures.control(RUN, ControlType.FINISHED, T0 + windows * WINDOW, 0, 1));
 
         List<ThresholdRule> rules = specs.stream().map(ThresholdRules::parse).toList();
         ThresholdEngine engine = new ThresholdEngine(rules, T0);
@@ -159,10 +160,6 @@ public class HtmlReportTest {
     }
 
     private static SystemWindow system(String host, HostRole role, long start, double cpu, long memoryMb) {
-        return SystemWindow.newBuilder().setRunId(RUN).setHost(host).setRole(role).setWindowStartMs(start)
-                .setWindowEndMs(start + WINDOW).setSamples(10).setCpuMean(cpu - 3).setCpuMax(cpu)
-                .setProcessCpuMean(5).setProcessCpuMax(8).setMemoryUsedMeanBytes(memoryMb * 1024 * 1024)
-                .setMemoryUsedMaxBytes(memoryMb * 1024 * 1024).setHeapUsedMeanBytes(1).setHeapUsedMaxBytes(1)
-                .build();
+        return EventFixtures.systemWindow(RUN, host, role, start, WINDOW, cpu, memoryMb * 1024 * 1024);
     }
 }

@@ -2,8 +2,9 @@ package io.loadstream.reporter.threshold;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.loadstream.reporter.Samples;
 import io.loadstream.reporter.run.RunData;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,9 +27,9 @@ class ThresholdEngineTest {
     /** Adds one 10 s window of 100 requests whose latencies are all {@code ms} milliseconds. */
     private long closeWindow(int index, long ms) {
         long start = START + index * WINDOW;
-        long[] latencies = Samples.spread(100, ms * 1000, ms * 1000);
-        data.onWindow(Samples.window(RUN, ENDPOINT, start, WINDOW, latencies, 0));
-        data.onWindow(Samples.window(RUN, RunData.ALL, start, WINDOW, latencies, 0));
+        long[] latencies = EventFixtures.spread(100, ms * 1000, ms * 1000);
+        data.onWindow(EventFixtures.window(RUN, ENDPOINT, start, WINDOW, latencies, 0));
+        data.onWindow(EventFixtures.window(RUN, EventKeys.ALL_ENDPOINTS, start, WINDOW, latencies, 0));
         return start + WINDOW;
     }
 

@@ -3,23 +3,23 @@ package io.loadstream.reporter.threshold;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.loadstream.reporter.Samples;
 import io.loadstream.reporter.stats.Stats;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** k6 threshold syntax: what parses, what does not and why, and pass/fail on known data. */
 class ThresholdRulesTest {
 
     /** 1,000 requests, latencies 1..1000 ms, every 50th failed (2%), over 10 s. */
-    private static final long[] LATENCIES_US = Samples.spread(1000, 1_000, 1_000_000);
-    private static final Stats KNOWN = Stats.of(Samples.stats(LATENCIES_US, 50));
+    private static final long[] LATENCIES_US = EventFixtures.spread(1000, 1_000, 1_000_000);
+    private static final Stats KNOWN = Stats.of(EventFixtures.stats(LATENCIES_US, 50));
     private static final double SECONDS = 10;
 
     private static double nearestRank(double p) {

@@ -1,0 +1,67 @@
+package io.loadstream.reporter.intake;
+
+import io.loadstream.events.EndpointTotals;
+import io.loadstream.events.EndpointWindow;
+import io.loadstream.reporter.stats.Stats;
+import io.loadstream.schemas.EventDecodingException;
+import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.EventSerdes;
+import io.loadstream.schemas.Topics;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Turns the records the reporter reads into events of its run: records of other runs (and keyless ones) are
+ * skipped, the others are decoded by topic, latency statistics included, and a record that does not decode
+ * becomes {@link RunEvent.Unreadable}. Stateless and thread-safe.
+ */
+public final class RecordRouter {
+
+    /** The reason of a record whose Avro decodes but whose statistics do not hold together. */
+    public static final String UNREADABLE = "UNREADABLE";
+
+    private final String runId;
+    private final Topics topics;
+
+    /**
+     * Creates a router for one run.
+     *
+     * @param runId  the run followed
+     * @param topics the topic names, to tell the event types apart
+     */
+    public RecordRouter(String runId, Topics topics) {
+        this.runId = runId;
+        this.topics = topics;
+    }
+
+    /**
+     * Decodes one record.
+     *
+     * @param record a record of the control, windows, totals or system-windows topic
+     * @return the event; empty for a record of another run, without a key, or of another topic
+     */
+    public Optional<RunEvent> route(ConsumerRecord<String, byte[]> record) {
+        if (!EventKeys.isOfRun(record.key(), runId)) {
+            return Optional.empty();
+        }
+        String topic = record.topic();
+        byte[] value = record.value();
+        try {
+            if (topic.equals(topics.control())) {
+                return Optional.of(new RunEvent.Control(EventSerdes.runControl().deserialize(topic, value)));
+            } else if (topic.equals(topics.windows())) {
+                EndpointWindow window = EventSerdes.endpointWindow().deserialize(topic, value);
+                return Optional.of(new RunEvent.Window(window, Stats.of(window.getStats())));
+            } else if (topic.equals(topics.totals())) {
+                EndpointTotals totals = EventSerdes.endpointTotals().deserialize(topic, value);
+                return Optional.of(new RunEvent.Totals(totals, Stats.of(totals.getStats())));
+            } else if (topic.equals(topics.systemWindows())) {
+                return Optional.of(new RunEvent.HostWindow(EventSerdes.systemWindow().deserialize(topic, value)));
+            }
+            return Optional.empty();
+        } catch (EventDecodingException | IllegalArgumentException e) {
+            String reason = e instanceof EventDecodingException d ? d.reason().name() : UNREADABLE;
+            return Optional.of(new RunEvent.Unreadable(reason, e.getMessage(), record));
+        }
+    }
+}
