@@ -177,7 +177,7 @@ class MultiProcessIT {
                 "-Xmx256m"), args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());
-        builder.environment().put(BrokerCommand.JAVA_OPTS_ENV, "-Xms128m -Xmx512m -XX:+UseSerialGC");
+        builder.environment().put(BrokerJvmOptions.ENV, "-Xms128m -Xmx512m -XX:+UseSerialGC");
         Process process = builder.start();
         process.getOutputStream().close();
         processes.add(process);
