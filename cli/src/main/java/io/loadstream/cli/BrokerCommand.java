@@ -7,8 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -31,9 +29,6 @@ import picocli.CommandLine.Option;
                     + "-Xms256m -Xmx1g -XX:+UseG1GC -XX:MaxGCPauseMillis=20)."
         })
 final class BrokerCommand implements Callable<Integer> {
-
-    /** Environment variable with the broker JVM's options, split on white space. */
-    static final String JAVA_OPTS_ENV = "LOADSTREAM_BROKER_JAVA_OPTS";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -122,7 +117,7 @@ final class BrokerCommand implements Callable<Integer> {
                 .withPort(port)
                 .withControllerPort(controllerPort)
                 .withStartTimeout(Duration.ofSeconds(startTimeoutSeconds))
-                .withJvmOptions(jvmOptions(System.getenv(JAVA_OPTS_ENV)));
+                .withJvmOptions(BrokerJvmOptions.from(System::getenv));
         if (directory != null) {
             if (Files.exists(directory) && !Files.isDirectory(directory)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -143,13 +138,5 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             return true;
         }
-    }
-
-    /** Splits the options in {@value #JAVA_OPTS_ENV} on white space; empty means the defaults. */
-    static List<String> jvmOptions(String value) {
-        if (value == null || value.isBlank()) {
-            return List.of();
-        }
-        return Arrays.asList(value.trim().split("\\s+"));
     }
 }

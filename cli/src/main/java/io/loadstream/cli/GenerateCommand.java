@@ -4,13 +4,11 @@ import io.loadstream.generator.Generator;
 import io.loadstream.generator.GeneratorConfig;
 import io.loadstream.generator.GeneratorResult;
 import io.loadstream.generator.Segment;
-import io.loadstream.generator.http.Preflight;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.RunReasons;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,10 +60,10 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        GeneratorConfig config = config(out);
-        Plan plan = loadPlan(planFile, err);
+        Console console = Console.of(spec.commandLine().getOut(), err);
+        GeneratorConfig config = config(console);
+        Plan plan = PlanLoader.forProcess().loadFile(planFile, err);
         Generator generator = new Generator(config);
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -77,11 +75,10 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }, "loadstream-generate-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        out.println("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name() + " against "
-                + plan.target() + " (" + plan.load().executor().planName() + ")");
-        out.flush();
+        console.out().accept("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name()
+                + " against " + plan.target() + " (" + plan.load().executor().planName() + ")");
         if (!noPreflight) {
-            preflight(plan, out);
+            Preflights.check(plan, console.out());
         }
         GeneratorResult result;
         try {
@@ -96,15 +93,14 @@ final class GenerateCommand implements Callable<Integer> {
                 // The JVM is shutting down: the hook is running and waits for done.
             }
         }
-        out.println(doneLine(result, true));
-        out.flush();
+        console.out().accept(DoneLine.of(result, true));
         if (result.aborted()) {
             throw new UserFacingException("The run was aborted: " + result.reason(), ExitCodes.FAILURE, null);
         }
         return ExitCodes.OK;
     }
 
-    private GeneratorConfig config(PrintWriter out) {
+    private GeneratorConfig config(Console console) {
         Segment share;
         Topics topics;
         try {
@@ -117,60 +113,6 @@ final class GenerateCommand implements Callable<Integer> {
         return GeneratorConfig.of(kafka.bootstrap(), runId).withSegment(share).withTopics(topics)
                 .withKafkaProperties(kafka.clientProperties())
                 .withVersion(VersionProvider.load().getProperty("version", "unknown"))
-                .withProgress(line -> {
-                    out.println(line);
-                    out.flush();
-                });
-    }
-
-    /**
-     * The line that ends a generator's output: what it sent. Scripts and tests read it.
-     *
-     * @param result  the generator's result
-     * @param withCpu whether to give the process's CPU time per request: only when the process is the generator
-     *                alone ({@code run} shares its JVM with the aggregator, the reporter and the demo target)
-     * @return e.g. {@code Done: 1200 requests in 20.0 s (60 req/s, 0 errors, ...)}
-     */
-    static String doneLine(GeneratorResult result, boolean withCpu) {
-        double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
-        String cpu = withCpu ? String.format(java.util.Locale.ROOT, ", %.1f us CPU each",
-                result.cpuMicrosPerRequest()) : "";
-        return String.format(java.util.Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors%s), "
-                        + "%d iterations, %d dropped iterations, %d events dropped%s",
-                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(), cpu,
-                result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
-                result.aborted() ? "; aborted: " + result.reason() : "");
-    }
-
-    /**
-     * Loads and validates a plan, as {@code validate} does, before any load starts.
-     *
-     * @param planFile the plan
-     * @param err      where the plan's errors go
-     * @return the plan
-     * @throws UserFacingException (exit 104) when the file is missing or the plan has errors
-     */
-    static Plan loadPlan(Path planFile, PrintWriter err) {
-        if (!Files.isRegularFile(planFile)) {
-            throw new UserFacingException("The plan " + planFile + " does not exist or is not a file",
-                    ExitCodes.INVALID_CONFIG, null);
-        }
-        return PlanLoader.forProcess().load(planFile, err);
-    }
-
-    /**
-     * Sends the preflight request and prints its outcome.
-     *
-     * @param plan the plan
-     * @param out  where the outcome goes
-     * @throws UserFacingException (exit 1) with the likely cause when the target cannot serve the run
-     */
-    static void preflight(Plan plan, PrintWriter out) {
-        Preflight.Outcome outcome = Preflight.check(plan);
-        if (!outcome.passed()) {
-            throw new UserFacingException(outcome.message(), ExitCodes.FAILURE, null);
-        }
-        out.println(outcome.message());
-        out.flush();
+                .withProgress(console.out());
     }
 }

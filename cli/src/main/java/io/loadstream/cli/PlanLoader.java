@@ -6,6 +6,7 @@ import io.loadstream.generator.plan.PlanParser;
 import io.loadstream.generator.plan.ThresholdSyntax;
 import io.loadstream.reporter.threshold.ThresholdRules;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,6 +27,22 @@ final class PlanLoader {
     /** The loader for this process: its environment, and the reporter's threshold language. */
     static PlanLoader forProcess() {
         return new PlanLoader(System.getenv(), ThresholdRules::problem);
+    }
+
+    /**
+     * Loads a plan file that must exist, as {@code generate} and {@code run} do before any load starts.
+     *
+     * @param file the plan file
+     * @param err  where the plan's errors go
+     * @return the plan
+     * @throws UserFacingException with exit code 104 when the file is missing or the plan has errors
+     */
+    Plan loadFile(Path file, PrintWriter err) {
+        if (!Files.isRegularFile(file)) {
+            throw new UserFacingException("The plan " + file + " does not exist or is not a file",
+                    ExitCodes.INVALID_CONFIG, null);
+        }
+        return load(file, err);
     }
 
     /**

@@ -72,13 +72,9 @@ final class ReportCommand implements Callable<Integer> {
         ReporterConfig config = config();
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        stdout.println("Following run " + runId + " on " + kafka.bootstrap() + " ...");
-        stdout.flush();
-        ReporterConfig withConsole = config.withConsole(line -> {
-            PrintWriter target = line.startsWith("Gave up") ? stderr : stdout;
-            target.println("  " + line);
-            target.flush();
-        });
+        Console console = Console.of(stdout, stderr);
+        console.out().accept("Following run " + runId + " on " + kafka.bootstrap() + " ...");
+        ReporterConfig withConsole = config.withConsole(console.reporterLines());
         ReporterResult result;
         try {
             result = new Reporter(withConsole).run();

@@ -1,6 +1,7 @@
 package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -79,12 +80,13 @@ class BrokerCommandIT {
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of("cli-broker"));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.size() < sent.size() && System.nanoTime() < deadline) {
+            // The consumer is not thread-safe: poll it on this thread.
+            await().atMost(Duration.ofSeconds(60)).pollInSameThread().untilAsserted(() -> {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                     received.add(record.value());
                 }
-            }
+                assertThat(received).hasSameSizeAs(sent);
+            });
         }
         assertThat(received).isEqualTo(sent);
 

@@ -1,6 +1,7 @@
 package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -11,6 +12,7 @@ import io.loadstream.demo.DemoTarget;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.generator.plan.Template;
 import io.loadstream.reporter.threshold.ThresholdRules;
+import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,10 +41,16 @@ import picocli.CommandLine.ParseResult;
  * Docker engine: every loadstream service runs a command line that loadstream itself accepts, the services agree
  * on the Kafka address, topics, run id and segments, the generators' plan exists and is valid and aims at the
  * demo-target service, and the image copies the directory that cli's assembly produces.
+ *
+ * <p>The file is read as written, with no interpolation of our own: where a value comes from a variable
+ * ({@code ${RUN_ID:-compose-demo}}), the services that must agree use the very same text, so they agree whatever
+ * the environment says, and the default the file declares must be valid. Where Docker Compose is installed,
+ * {@code docker compose config} interpolates the file and its commands are parsed too.
  */
 class ComposeFileTest {
 
-    private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?}");
+    /** A variable with the default the file declares for it, the one form of interpolation the file uses. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*):-([^}$]*)}");
     private static final Set<String> KAFKA_COMMANDS = Set.of("generate", "aggregate", "report", "agent");
 
     private static Path repo;
@@ -138,13 +147,16 @@ class ComposeFileTest {
         assertThat(segments).containsExactlyInAnyOrder("1/2", "2/2");
         String reporter = servicesRunning("report").get(0);
         ParseResult report = COMMANDS.get(reporter).subcommand();
-        assertThat(runIds).as("one run id for the generators and the reporter")
+        assertThat(runIds).as("one run id for the generators and the reporter, as written, whatever the environment")
                 .containsExactly(text(report, "--run-id", ""));
+        String runId = runIds.iterator().next();
+        assertThatCode(() -> EventKeys.validateRunId(declaredDefault(runId))).as("the run id's default: " + runId)
+                .doesNotThrowAnyException();
 
         String out = text(report, "--out", "");
         Path hostFolder = hostPath(reporter, out);
         assertThat(hostFolder).as("the reporter writes into ./results on the host")
-                .isEqualTo(repo.resolve("results").resolve(runIds.iterator().next()));
+                .isEqualTo(repo.resolve("results").resolve(runId));
     }
 
     @Test
@@ -169,7 +181,7 @@ class ComposeFileTest {
     void theGeneratorsPlanIsInTheRepositoryIsValidAndAimsAtTheDemoTargetService() {
         String demo = servicesRunning("demo-target").get(0);
         ParseResult demoTarget = COMMANDS.get(demo).subcommand();
-        int demoPort = Integer.parseInt(text(demoTarget, "--port", "8088"));
+        int demoPort = Integer.parseInt(declaredDefault(text(demoTarget, "--port", "8088")));
         assertThat(text(demoTarget, "--host", "127.0.0.1")).as("listens beyond its own container")
                 .isEqualTo("0.0.0.0");
         assertThat(services.path(demo).has("healthcheck")).as(demo + " has a healthcheck").isTrue();
@@ -181,8 +193,10 @@ class ComposeFileTest {
             Path plan = hostPath(generator, planInContainer);
             assertThat(plan).as(generator + "'s plan on the host").isRegularFile();
 
-            // The same loading and validation as 'validate' and 'generate', with the container's environment.
-            Map<String, String> env = environment(services.path(generator));
+            // The same loading and validation as 'validate' and 'generate', with the container's environment as the
+            // file declares it when no variable is set.
+            Map<String, String> env = new LinkedHashMap<>();
+            environment(services.path(generator)).forEach((name, value) -> env.put(name, declaredDefault(value)));
             StringWriter errors = new StringWriter();
             Plan parsed;
             try {
@@ -197,7 +211,7 @@ class ComposeFileTest {
             Template authorization = parsed.defaults().headers().get("Authorization");
             assertThat(authorization).as("the plan sends a token").isNotNull();
             assertThat(authorization.render(DemoPlans.rangeEnds(true))).as("the token the demo target needs")
-                    .isEqualTo("Bearer " + text(demoTarget, "--token", DemoTarget.DEFAULT_TOKEN));
+                    .isEqualTo("Bearer " + declaredDefault(text(demoTarget, "--token", DemoTarget.DEFAULT_TOKEN)));
             DemoPlans.assertEveryStepIsAnEndpoint(parsed, generator);
         }
     }
@@ -250,12 +264,37 @@ class ComposeFileTest {
         assumeTrue(version != null && !version.startsWith("exit "), "docker compose is not installed here");
         assertThat(outputOf(List.of("docker", "compose", "-f", repo.resolve("docker-compose.yml").toString(),
                 "config", "--quiet"))).as("docker compose config").isEmpty();
+
+        // Compose's own interpolation: every loadstream command, as the containers will get it, still parses.
+        String json = outputOf(List.of("docker", "compose", "-f", repo.resolve("docker-compose.yml").toString(),
+                "config", "--format", "json"));
+        assertThat(json).as("docker compose config --format json").isNotNull().doesNotStartWith("exit ");
+        new ObjectMapper().readTree(json).path("services").properties().forEach(e -> {
+            if (loadstreamImage.equals(e.getValue().path("image").asText())) {
+                List<String> words = new ArrayList<>();
+                e.getValue().path("command").forEach(word -> words.add(word.asText()));
+                assertThat(parse(e.getKey(), words).subcommand().commandSpec().name()).as(e.getKey())
+                        .isEqualTo(COMMANDS.get(e.getKey()).subcommand().commandSpec().name());
+            }
+        });
     }
 
     @Test
-    void variablesTakeTheirDefaultsAndDollarsEscape() {
-        assertThat(interpolate("--run-id=${RUN_ID:-compose-demo}", "x")).isEqualTo("--run-id=compose-demo");
-        assertThat(interpolate("${A-b}$${literal}", "x")).isEqualTo("b${literal}");
+    void everyVariableDeclaresOneDefaultAndNothingElseIsInterpolated() {
+        Map<String, Set<String>> declared = new TreeMap<>();
+        List<String> values = new ArrayList<>();
+        textValues(services, values);
+        for (String value : values) {
+            Matcher variable = VARIABLE.matcher(value);
+            while (variable.find()) {
+                declared.computeIfAbsent(variable.group(1), name -> new HashSet<>()).add(variable.group(2));
+            }
+            assertThat(VARIABLE.matcher(value).replaceAll("")).as("a $ other than ${NAME:-default} in: " + value)
+                    .doesNotContain("$");
+        }
+        assertThat(declared).as("the variables the file reads").isNotEmpty();
+        declared.forEach((name, defaults) -> assertThat(defaults).as(name + "'s default, the same everywhere")
+                .hasSize(1));
     }
 
     /** An option's value as written on the command line, or {@code absent} when it is not given. */
@@ -281,25 +320,26 @@ class ComposeFileTest {
         }
     }
 
-    /** A service's command: a list of words (exec form), each interpolated as Compose would with no variables set. */
+    /** A service's command as written: a list of words (exec form). */
     private static List<String> command(JsonNode service) {
         JsonNode command = service.path("command");
         assertThat(command.isArray()).as("command is a list of words, not a shell string: " + command).isTrue();
         List<String> words = new ArrayList<>();
-        command.forEach(word -> words.add(interpolate(word.asText(), command.toString())));
+        command.forEach(word -> words.add(word.asText()));
         return words;
     }
 
+    /** A service's environment as written. */
     private static Map<String, String> environment(JsonNode service) {
         Map<String, String> env = new LinkedHashMap<>();
         JsonNode environment = service.path("environment");
         if (environment.isObject()) {
-            environment.properties().forEach(e -> env.put(e.getKey(), interpolate(e.getValue().asText(), e.getKey())));
+            environment.properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         } else if (environment.isArray()) {
             environment.forEach(item -> {
                 String text = item.asText();
                 int eq = text.indexOf('=');
-                env.put(text.substring(0, eq), interpolate(text.substring(eq + 1), text));
+                env.put(text.substring(0, eq), text.substring(eq + 1));
             });
         }
         return env;
@@ -343,23 +383,25 @@ class ComposeFileTest {
         return null;
     }
 
-    /** Compose's interpolation with no variable set: {@code ${X:-d}} and {@code ${X-d}} give d, {@code $$} a $. */
-    static String interpolate(String text, String where) {
-        Matcher matcher = VARIABLE.matcher(text);
-        StringBuilder result = new StringBuilder();
-        while (matcher.find()) {
-            String replacement;
-            if (matcher.group().equals("$$")) {
-                replacement = "$";
-            } else if (matcher.group(2) != null) {
-                replacement = matcher.group(2);
-            } else {
-                return fail("${" + matcher.group(1) + "} has no default, in " + where);
-            }
-            matcher.appendReplacement(result, Matcher.quoteReplacement(replacement));
+    /**
+     * The value a word has when no variable is set: the default it declares when it is one variable
+     * ({@code ${RUN_ID:-compose-demo}}), the word itself when it has none.
+     */
+    private static String declaredDefault(String word) {
+        Matcher variable = VARIABLE.matcher(word);
+        if (variable.matches()) {
+            return variable.group(2);
         }
-        matcher.appendTail(result);
-        return result.toString();
+        assertThat(word).as("a value that is either a literal or one variable with its default").doesNotContain("$");
+        return word;
+    }
+
+    /** Every text value (not key) in a YAML tree, depth first. */
+    private static void textValues(JsonNode node, List<String> values) {
+        if (node.isValueNode()) {
+            values.add(node.asText());
+        }
+        node.forEach(child -> textValues(child, values));
     }
 
     private static Path repositoryRoot() {

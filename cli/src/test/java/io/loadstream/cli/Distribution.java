@@ -1,8 +1,14 @@
 package io.loadstream.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -54,5 +60,31 @@ final class Distribution {
         }
         throw new AssertionError("The command ended without printing '" + expected + "':\n"
                 + String.join("\n", printed));
+    }
+
+    /**
+     * Waits until a running command's output file holds {@code expected}, polling every 200 ms.
+     *
+     * @param process the command
+     * @param output  the file its output goes to
+     * @param timeout how long to wait at most
+     * @throws org.awaitility.core.ConditionTimeoutException after {@code timeout}, with what it printed
+     * @throws org.awaitility.core.TerminalFailureException  when the command ends first, with what it printed
+     */
+    static void awaitOutput(Process process, Path output, String expected, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .failFast(() -> assertThat(process.isAlive() || read(output).contains(expected))
+                        .as(() -> "the command ended (exit " + process.exitValue() + ") before printing '" + expected
+                                + "':\n" + read(output))
+                        .isTrue())
+                .untilAsserted(() -> assertThat(read(output)).as("what the command printed").contains(expected));
+    }
+
+    private static String read(Path output) {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -91,8 +91,8 @@ class LoadstreamCommandTest {
 
     @Test
     void brokerJvmOptionsSplitOnWhiteSpace() {
-        assertThat(BrokerCommand.jvmOptions(null)).isEmpty();
-        assertThat(BrokerCommand.jvmOptions("  ")).isEmpty();
-        assertThat(BrokerCommand.jvmOptions(" -Xmx2g  -XX:+UseZGC ")).containsExactly("-Xmx2g", "-XX:+UseZGC");
+        assertThat(BrokerJvmOptions.parse(null)).isEmpty();
+        assertThat(BrokerJvmOptions.parse("  ")).isEmpty();
+        assertThat(BrokerJvmOptions.parse(" -Xmx2g  -XX:+UseZGC ")).containsExactly("-Xmx2g", "-XX:+UseZGC");
     }
 }

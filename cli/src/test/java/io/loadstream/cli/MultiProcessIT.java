@@ -177,7 +177,7 @@ class MultiProcessIT {
                 "-Xmx256m"), args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());
-        builder.environment().put(BrokerCommand.JAVA_OPTS_ENV, "-Xms128m -Xmx512m -XX:+UseSerialGC");
+        builder.environment().put(BrokerJvmOptions.ENV, "-Xms128m -Xmx512m -XX:+UseSerialGC");
         Process process = builder.start();
         process.getOutputStream().close();
         processes.add(process);
@@ -193,19 +193,7 @@ class MultiProcessIT {
     }
 
     /** Waits, at most {@link #STEP_TIMEOUT}, until the process printed a line containing {@code expected}. */
-    private void awaitLine(Process process, String name, String expected) throws Exception {
-        long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (output(name).contains(expected)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError(name + " ended (exit " + process.exitValue() + ") before printing '"
-                        + expected + "'\n" + output(name));
-            }
-            process.waitFor(200, TimeUnit.MILLISECONDS);
-        }
-        throw new AssertionError(name + " did not print '" + expected + "' within " + STEP_TIMEOUT + "\n"
-                + output(name));
+    private void awaitLine(Process process, String name, String expected) {
+        Distribution.awaitOutput(process, tmp.resolve(name + ".log"), expected, STEP_TIMEOUT);
     }
 }

@@ -1,21 +1,16 @@
 package io.loadstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.loadstream.aggregator.Aggregator;
-import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
-import io.loadstream.generator.Generator;
-import io.loadstream.generator.GeneratorConfig;
 import io.loadstream.generator.GeneratorResult;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.generator.plan.PlanParser;
-import io.loadstream.reporter.Reporter;
-import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterResult;
 import io.loadstream.reporter.threshold.ThresholdRules;
 import io.loadstream.schemas.EventSerdes;
@@ -25,15 +20,13 @@ import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import io.loadstream.testkit.TopicReader;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,10 +35,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole pipeline in one JVM on a real broker: generator, aggregator and reporter as {@code run} will wire
- * them, against a loopback Jetty server whose latencies the test sets. The report must agree with the
- * aggregator's totals and with an exact oracle computed from every request on the topic; a windowed
- * {@code abort_on_fail} threshold must stop a real generator.
+ * The whole pipeline in one JVM on a real broker: generator, aggregator and reporter wired by {@link LocalRun}, as
+ * {@code run} wires them, against a loopback Jetty server whose latencies the test sets. The report must agree
+ * with the aggregator's totals and with an exact oracle computed from every request on the topic; a windowed
+ * {@code abort_on_fail} threshold must stop a real generator, and so must a reporter that fails.
  */
 @ExtendWith(KafkaExtension.class)
 class PipelineTest {
@@ -57,7 +50,6 @@ class PipelineTest {
     Path tmp;
 
     private LoopbackTarget target;
-    private Aggregator aggregator;
 
     @BeforeEach
     void startTarget() throws Exception {
@@ -66,10 +58,7 @@ class PipelineTest {
     }
 
     @AfterEach
-    void stopAll() throws Exception {
-        if (aggregator != null) {
-            aggregator.close(Duration.ofSeconds(30));
-        }
+    void stopTarget() throws Exception {
         target.close();
     }
 
@@ -94,7 +83,7 @@ class PipelineTest {
                 """);
 
         // when
-        RunOutcome outcome = runPipeline(kafka, topics, runId, plan);
+        LocalRun.Outcome outcome = runPipeline(kafka, topics, runId, plan);
 
         // then: the generator, the topic, the aggregator and the report all count the same requests
         GeneratorResult generated = outcome.generated();
@@ -144,11 +133,11 @@ class PipelineTest {
 
     @Test
     void aWindowedAbortOnFailThresholdStopsARealGeneratorAndFailsTheRun(TestKafka kafka) throws Exception {
-        // given: a minute of load on an endpoint that is always slower than its windowed threshold allows
+        // given: five minutes of load on an endpoint that is always slower than its windowed threshold allows
         Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("abort"));
         String runId = "pipeline-abort";
         Plan plan = plan("""
-                load: {executor: constant-vus, vus: 4, duration: 60s}
+                load: {executor: constant-vus, vus: 4, duration: 300s}
                 scenarios:
                   - name: slow
                     steps: [{method: GET, path: /slow/report}]
@@ -159,42 +148,68 @@ class PipelineTest {
                 """);
 
         // when
-        RunOutcome outcome = runPipeline(kafka, topics, runId, plan);
+        LocalRun.Outcome outcome = runPipeline(kafka, topics, runId, plan);
 
-        // then: the reporter aborted the run long before its minute was up, and the threshold failed
+        // then: the reporter aborted the run before its planned end, and the threshold failed
         assertThat(outcome.reported().aborted()).isTrue();
         assertThat(outcome.generated().aborted()).isTrue();
-        assertThat(outcome.generated().elapsed()).isLessThan(Duration.ofSeconds(40));
+        assertThat(outcome.generated().elapsed()).isLessThan(plan.load().totalDuration());
         assertThat(outcome.reported().exitCode()).isEqualTo(ReporterResult.THRESHOLD_FAILED);
         JsonNode report = new ObjectMapper().readTree(outcome.reported().jsonReport().toFile());
         assertThat(report.at("/thresholds/0/passed").asBoolean(true)).isFalse();
         assertThat(report.at("/summary/total_requests").asLong()).isEqualTo(outcome.generated().requestsSent());
     }
 
-    private record RunOutcome(GeneratorResult generated, ReporterResult reported) {
+    @Test
+    void aReporterThatFailsStopsTheLoadAndTheRunFailsWithTheReportersError(TestKafka kafka) throws Exception {
+        // given: five minutes of load, and a reporter that cannot create its output folder (a file is in the way)
+        Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("rfail"));
+        Path blocked = Files.writeString(tmp.resolve("blocked"), "a file, not a folder");
+        Plan plan = plan("""
+                load: {executor: constant-vus, vus: 2, duration: 300s}
+                scenarios:
+                  - name: browse
+                    steps: [{method: GET, path: /fast/items}]
+                report: {window: 1s, grace: 1s}
+                """);
+
+        Path out = blocked.resolve("out");
+        List<String> console = Collections.synchronizedList(new ArrayList<>());
+
+        // when
+        UserFacingException failure;
+        try (LocalRun run = new LocalRun(options(kafka, topics, "pipeline-reporter-fails", out),
+                new Console(console::add, console::add))) {
+            failure = catchThrowableOfType(UserFacingException.class, () -> run.run(plan));
+        }
+
+        // then: the load stopped (long before its five minutes), and the run failed with the reporter's error
+        assertThat(failure).as(String.join("\n", console)).isNotNull();
+        assertThat(failure.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(failure.getMessage()).contains(out.toString());
+        assertThat(console).anySatisfy(line -> assertThat(line).startsWith("Done: ")
+                .contains("aborted: the reporter failed"));
+        assertThat(console).contains("Stopping ...");
     }
 
-    private RunOutcome runPipeline(TestKafka kafka, Topics topics, String runId, Plan plan) throws Exception {
-        Properties admin = new Properties();
-        admin.put("bootstrap.servers", kafka.bootstrapServers());
-        new TopicSetup(3, (short) 1).ensure(admin, topics);
-        aggregator = Aggregator.start(AggregatorConfig.defaults(kafka.bootstrapServers())
+    /** The options of a pipeline run on the test broker: three partitions, an aggregator of its own. */
+    private LocalRunOptions options(TestKafka kafka, Topics topics, String runId, Path out) {
+        return LocalRunOptions.of(runId, out)
+                .withBootstrap(kafka.bootstrapServers())
+                .withTopics(topics)
+                .withTopicSetup(new TopicSetup(3, (short) 1))
                 .withApplicationId(TestKafka.uniqueTopic("pipeline-aggregator"))
-                .withStateDir(tmp.resolve("state"))
-                .withTopics(topics)
-                .withPartitions(3));
-        aggregator.awaitRunning(Duration.ofSeconds(60));
-        List<String> console = java.util.Collections.synchronizedList(new ArrayList<>());
-        Reporter reporter = new Reporter(ReporterConfig.of(kafka.bootstrapServers(), runId, tmp.resolve("out"))
-                .withTopics(topics)
-                .withTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(30),
-                        Duration.ofSeconds(1))
-                .withConsole(console::add));
-        CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run);
-        GeneratorResult generated = new Generator(GeneratorConfig.of(kafka.bootstrapServers(), runId)
-                .withTopics(topics)
-                .withProgress(line -> { })).run(plan);
-        return new RunOutcome(generated, reported.get(120, TimeUnit.SECONDS));
+                .withStateDir(tmp.resolve("state"));
+    }
+
+    /** Runs the plan through the wiring of {@code loadstream run}, on the test broker. */
+    private LocalRun.Outcome runPipeline(TestKafka kafka, Topics topics, String runId, Plan plan)
+            throws Exception {
+        List<String> console = Collections.synchronizedList(new ArrayList<>());
+        try (LocalRun run = new LocalRun(options(kafka, topics, runId, tmp.resolve("out")),
+                new Console(console::add, console::add))) {
+            return run.run(plan);
+        }
     }
 
     private Plan plan(String body) throws Exception {

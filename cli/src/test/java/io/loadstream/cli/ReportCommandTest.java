@@ -5,23 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
-import io.loadstream.events.LatencyStats;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
@@ -86,10 +86,13 @@ class ReportCommandTest {
         Properties admin = new Properties();
         admin.put("bootstrap.servers", kafka.bootstrapServers());
         TopicSetup.DEFAULT.ensure(admin, topics);
-        awaitLeaders(kafka, topics);
+        try (Admin client = kafka.admin()) {
+            // The first records must not race the leader election, whoever created the topics.
+            TopicSetup.awaitLeaders(client, topics.all(), Duration.ofSeconds(60));
+        }
         String runId = "cli-run";
-        long t0 = 1_764_000_000_000L;
-        LatencyStats stats = stats(100, 10);
+        long t0 = EventFixtures.nowMs();
+        long[] latenciesUs = EventFixtures.spread(100, 1_000, 100_000);
         Properties config = kafka.producerProperties();
         config.put("key.serializer", StringSerializer.class.getName());
         config.put("max.in.flight.requests.per.connection", 1);
@@ -105,12 +108,10 @@ class ReportCommandTest {
                 }
             }
             for (String endpoint : List.of("GET /x", "*")) {
-                EndpointWindow window = EndpointWindow.newBuilder().setRunId(runId).setEndpoint(endpoint)
-                        .setWindowStartMs(t0).setWindowEndMs(t0 + 10_000).setStats(stats).setThroughputRps(10).build();
+                EndpointWindow window = EventFixtures.window(runId, endpoint, t0, 10_000, latenciesUs, 10);
                 producer.send(new ProducerRecord<>(topics.windows(), EventKeys.windowKey(runId, endpoint, t0),
                         EventSerdes.endpointWindow().serialize(topics.windows(), window)));
-                EndpointTotals totals = EndpointTotals.newBuilder().setRunId(runId).setEndpoint(endpoint)
-                        .setFirstEventMs(t0).setLastEventMs(t0 + 9_999).setComplete(true).setStats(stats).build();
+                EndpointTotals totals = EventFixtures.totals(runId, endpoint, t0, t0 + 9_999, latenciesUs, 10, true);
                 producer.send(new ProducerRecord<>(topics.totals(), EventKeys.requestKey(runId, endpoint),
                         EventSerdes.endpointTotals().serialize(topics.totals(), totals)));
             }
@@ -129,38 +130,11 @@ class ReportCommandTest {
         assertThat(Files.readString(dir.resolve("performance_report.json"))).contains("\"total_requests\" : 100");
     }
 
-    /** Waits until every partition has a leader: the first records must not race the election. */
-    private static void awaitLeaders(TestKafka kafka, Topics topics) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        try (org.apache.kafka.clients.admin.Admin admin = kafka.admin()) {
-            while (!admin.describeTopics(topics.all()).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
-                    .values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null))) {
-                assertThat(System.nanoTime()).as("partitions have leaders within 30 s").isLessThan(deadline);
-                java.util.concurrent.TimeUnit.MILLISECONDS.sleep(100);
-            }
-        }
-    }
-
+    /** A control record of the run's one generator, with the threshold this test fails: at most 5 % errors. */
     private static RunControl control(String runId, ControlType type, long at) {
-        return RunControl.newBuilder().setRunId(runId).setType(type).setTimestampMs(at).setSource("gen-0")
-                .setPlanName("cli").setThresholds(List.of(ThresholdSpec.newBuilder().setMetric("http_req_failed")
-                        .setExpression("rate<0.05").build()))
-                .setAttributes(Map.of()).build();
-    }
-
-    private static LatencyStats stats(int count, int errors) {
-        Histogram histogram = new Histogram(3);
-        for (int i = 1; i <= count; i++) {
-            histogram.recordValue(i * 1000L);
-        }
-        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
-        buffer.flip();
-        buffer.limit(length);
-        return LatencyStats.newBuilder().setCount(count).setErrorCount(errors)
-                .setErrorsByClass(Map.of("STATUS", (long) errors))
-                .setStatusCounts(Map.of("200", (long) (count - errors), "500", (long) errors))
-                .setBytesSent(0).setBytesReceived(0).setMinUs(1000).setMaxUs(count * 1000L)
-                .setMeanUs((count + 1) * 500.0).setHistogram(buffer).build();
+        RunControl control = EventFixtures.control(runId, type, at, 0, 1);
+        control.setThresholds(List.of(ThresholdSpec.newBuilder().setMetric("http_req_failed")
+                .setExpression("rate<0.05").build()));
+        return control;
     }
 }
