@@ -18,5 +18,7 @@ cp_file=target/bench-classpath.txt
   -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
 [[ -s "aggregator/$cp_file" ]] || { echo "the build wrote no class path (aggregator/$cp_file)" >&2; exit 1; }
 cp="aggregator/target/test-classes:aggregator/target/classes:$(cat "aggregator/$cp_file")"
-exec java -Xms1g -Xmx2g -cp "$cp" io.loadstream.aggregator.bench.AggregatorThroughputBenchForTest \
+# The schemas test-jar brings a second logback-test.xml: name the aggregator's, or Logback warns about both.
+exec java -Xms1g -Xmx2g -Dlogback.configurationFile=aggregator/target/test-classes/logback-test.xml -cp "$cp" \
+  io.loadstream.aggregator.bench.AggregatorThroughputBenchForTest \
   "$events" "$partitions"
