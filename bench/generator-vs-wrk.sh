@@ -12,7 +12,8 @@
 # (2 threads, 50 connections), the bare Jetty loop (bench/JettyLoop.java) with Jetty's defaults and with
 # loadstream's HTTP settings ("tuned"), and a constant-vus plan with 50 VUs and no think time run in alternation.
 # Prints the req/s of each run, the ratios, and the CPU time per 1,000 requests of the JVM tools. A figure that
-# could not be measured is printed as "not measured" with the reason, and no ratio is computed from it.
+# could not be measured is printed as "not measured" with the reason, no ratio is computed from it, and the
+# script then exits 1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -191,7 +192,8 @@ for round in $(seq 1 "$rounds"); do
   run_jetty jetty-loop "$round" ""; row jetty-loop "$round"
   run_jetty jetty-tuned "$round" tuned; row jetty-tuned "$round"
   run_loadstream "$round"; row loadstream "$round"
-  printf '%-6s %-12s %s\n' "" "" "$(grep '^Done:' "$work/generate-$round.out" | tail -n 1 || true)"
+  done_line="$(grep '^Done:' "$work/generate-$round.out" | tail -n 1 || true)"
+  [[ -z "$done_line" ]] || printf '%-6s %-12s %s\n' "" "" "$done_line"
 done
 
 # Means over the rounds that measured a figure, and ratios only between two measured means.
@@ -241,3 +243,10 @@ echo "ratio of second halves: loadstream/wrk $(ratio "${half[loadstream]}" "${wh
 echo "(cpu ms/1k req: CPU of the whole JVM while the load ran, HTTP, Kafka publishing, GC and JIT included,"
 echo " start-up excluded. Second half: the same from half time on, after most of the JIT's warm-up; wrk has"
 echo " none, so its figure is its whole run. Logs in $work)"
+# A run that could not measure everything says so in its exit code too.
+for key in "${!why[@]}"; do
+  if [[ "${why[$key]}" != "-" ]]; then
+    echo "Some figures were not measured (the reasons are above)." >&2
+    exit 1
+  fi
+done
