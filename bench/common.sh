@@ -1,17 +1,33 @@
 # Sourced by the bench scripts: what they share.
 #
+#   bench_work NAME              makes the bench's work directory /tmp/loadstream-NAME.XXXXXX (in `work`); on exit
+#                                the processes whose ids the bench added to `pids` are stopped, and nginx when the
+#                                bench started it (bench/nginx.sh)
 #   require_tools TOOL...        the peers a bench needs (wrk, hey, ab, nginx): installs the missing ones with
 #                                apt-get when run as root on Debian/Ubuntu (BENCH_INSTALL=0 forbids it), else says
 #                                what is missing and how to install it, and exits 1
 #   build_distribution ROOT      builds the distribution when it is missing or stale (through the launcher, with
 #                                `package`: nothing is installed into ~/.m2) and sets `lib` to its lib directory
-#   start_broker ROOT PORT WORK  starts `loadstream broker` in its own JVM and sets `broker_pid`; exits 1 with the
+#   start_broker ROOT PORT WORK  starts `loadstream broker` in its own JVM (added to `pids`); exits 1 with the
 #                                broker's output when it is not listening within 120 s
 #   await_line FILE TEXT SECONDS WHAT PID
 #                                waits until FILE has a line containing TEXT; exits 1 with FILE's content when it
 #                                does not appear within SECONDS or when process PID ends first
 #   number VALUE [FORMAT]        prints VALUE with the printf FORMAT (default %.0f), or "not measured" when VALUE
 #                                is not a number
+
+bench_work() {
+  work="$(mktemp -d "/tmp/loadstream-$1.XXXXXX")"
+  pids=()
+  trap stop_started EXIT
+}
+
+stop_started() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [[ "$(type -t stop_nginx)" == function ]]; then stop_nginx "$work"; fi
+}
 
 require_tools() {
   local missing=() packages=() tool
@@ -48,8 +64,8 @@ build_distribution() {
 start_broker() {
   local root="$1" port="$2" work="$3"
   "$root/loadstream" broker --port "$port" --dir "$work/broker" > "$work/broker.out" 2>&1 &
-  broker_pid=$!
-  await_line "$work/broker.out" "listening on" 120 "The broker" "$broker_pid"
+  pids+=($!)
+  await_line "$work/broker.out" "listening on" 120 "The broker" "$!"
 }
 
 await_line() {

@@ -13,20 +13,15 @@ seconds="${1:-40}"
 levels="${2:-10,50,100,150}"
 workers="${3:-20}"
 port=18088
-work="$(mktemp -d /tmp/loadstream-knee.XXXXXX)"
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
+bench_work knee
 
 build_distribution "$root"
 # The distribution directly: the launcher's staleness check would rebuild while the wait below runs.
 java -cp "$lib/*" io.loadstream.cli.LoadstreamCommand demo-target --port "$port" --workers "$workers" --seed 1 \
   > "$work/demo.out" 2>&1 &
-pid=$!
-await_line "$work/demo.out" "listening on" 30 "The demo target" "$pid"
+pids+=($!)
+await_line "$work/demo.out" "listening on" 30 "The demo target" "$!"
 echo "demo target: $workers workers; $seconds s per level; $(nproc) cores"
 java -cp "$lib/*" "$root/bench/DemoTargetKnee.java" "http://127.0.0.1:$port" loadstream-demo "$seconds" "$levels"

@@ -15,27 +15,19 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-5}"
 [[ "$duration" =~ ^[0-9]+$ ]] && duration="${duration}m"
 rate="${2:-2000}"
-work="$(mktemp -d /tmp/loadstream-heap.XXXXXX)"
 http_port=18081
 kafka_port=19094
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_nginx "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 # shellcheck source=bench/nginx.sh
 source "$root/bench/nginx.sh"
+bench_work heap
 
 require_tools nginx
 start_nginx "$work" "$http_port"
 
 build_distribution "$root"
 start_broker "$root" "$kafka_port" "$work"
-pids+=("$broker_pid")
 
 cat > "$work/plan.yaml" <<PLAN
 name: bench-heap

@@ -19,21 +19,13 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-20}"
 rounds="${2:-2}"
-work="$(mktemp -d /tmp/loadstream-bench.XXXXXX)"
 http_port=18080
 kafka_port=19092
-pids=()
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_nginx "$work"
-}
-trap cleanup EXIT
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 # shellcheck source=bench/nginx.sh
 source "$root/bench/nginx.sh"
+bench_work bench
 
 require_tools wrk nginx
 start_nginx "$work" "$http_port"
@@ -41,7 +33,6 @@ start_nginx "$work" "$http_port"
 # The distribution (built by the launcher when missing or stale), then the broker.
 build_distribution "$root"
 start_broker "$root" "$kafka_port" "$work"
-pids+=("$broker_pid")
 
 cat > "$work/plan.yaml" <<PLAN
 name: bench-constant-vus
