@@ -14,7 +14,8 @@ import org.HdrHistogram.Histogram;
  * The capacity knee of the demo target: closed-model virtual users (threads) replay the three flows of
  * examples/softfactory.yaml (weights 50/30/20, 1 s think time after every request) for S seconds per VU level,
  * and print per level the requests per second, the error rate and the latency percentiles (HdrHistogram,
- * microseconds, 3 significant digits) of the requests that started after the level's first 10 s.
+ * microseconds, 3 significant digits) of the requests that started after the level's first 10 s (a quarter of
+ * the level when that is shorter).
  * Run with the distribution's class path:
  * java -cp 'cli/target/loadstream-VERSION/lib/*' bench/DemoTargetKnee.java URL TOKEN SECONDS LEVELS(10,50,100)
  */
@@ -29,12 +30,15 @@ public final class DemoTargetKnee {
         {"/api/review/listings?page=1", "/api/review/listings?page=21", "/api/review/listings?page=41",
             "/api/sns/posts?page=1", "/api/sns/posts?page=21", "/api/sns/posts?page=41"}};
     private static final int[] WEIGHTS = {50, 30, 20};
+    /** At most the first 10 s of a level are not measured, and at most a quarter of it (for short checks). */
     private static final long WARM_UP_NANOS = 10_000_000_000L;
 
     public static void main(String[] args) throws Exception {
         URI base = URI.create(args[0]);
         String token = args[1];
         int seconds = Integer.parseInt(args[2]);
+        long warmUpNanos = Math.min(WARM_UP_NANOS, seconds * 1_000_000_000L / 4);
+        System.out.printf("the first %.1f s of each level are not measured%n", warmUpNanos / 1e9);
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         System.out.println("VUs   req/s  errors   p50 ms   p95 ms   p99 ms   max ms");
         for (String level : args[3].split(",")) {
@@ -70,7 +74,7 @@ public final class DemoTargetKnee {
                                 status = 0;
                             }
                             long took = System.nanoTime() - sent;
-                            if (sent - start >= WARM_UP_NANOS) {
+                            if (sent - start >= warmUpNanos) {
                                 recorder.recordValue(took / 1000);
                                 if (status == 0 || status >= 400) {
                                     errors.increment();
@@ -91,7 +95,11 @@ public final class DemoTargetKnee {
                 thread.join();
             }
             Histogram histogram = recorder.getIntervalHistogram();
-            double measuredSeconds = seconds - WARM_UP_NANOS / 1e9;
+            double measuredSeconds = seconds - warmUpNanos / 1e9;
+            if (histogram.getTotalCount() == 0) {
+                System.out.printf("%3d not measured: no request started after the warm-up%n", vus);
+                continue;
+            }
             System.out.printf("%3d %7.1f %6.2f%% %8.1f %8.1f %8.1f %8.1f%n", vus,
                     histogram.getTotalCount() / measuredSeconds,
                     100.0 * errors.sum() / Math.max(1, histogram.getTotalCount()),

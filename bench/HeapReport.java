@@ -48,6 +48,11 @@ public final class HeapReport {
                 range[2] += sample.getGcCount();
             }
         }
+        if (perMinute.isEmpty()) {
+            // Nothing to report is not a heap of 0 MiB: say so, and fail.
+            System.err.println("not measured: no SystemSample of run " + args[1] + " on loadstream.system");
+            System.exit(1);
+        }
         System.out.println("minute  heap-min-MiB  heap-max-MiB  gc-count");
         perMinute.forEach((minute, range) -> System.out.printf("%6d  %12.1f  %12.1f  %8d%n", minute,
                 range[0] / 1048576.0, range[1] / 1048576.0, range[2]));

@@ -2,12 +2,23 @@
 # Aggregator throughput vs a plain consumer loop on the same pre-filled topic, embedded broker, one run.
 # Usage: bench/aggregator-throughput.sh [EVENTS=5000000] [PARTITIONS=6]
 # Figures and their context: docs/PERFORMANCE.md, section "Aggregator".
+#
+# Works on a fresh clone: nothing is installed into ~/.m2. The bench class is in the aggregator's test sources.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -pl aggregator -am test-compile -DskipTests
-CP_FILE=aggregator/target/bench-classpath.txt
-./mvnw -B -q -pl aggregator dependency:build-classpath -Dmdep.outputFile="$PWD/$CP_FILE" -Dmdep.includeScope=test \
-  -o 2>/dev/null || ./mvnw -B -q -pl aggregator -am dependency:build-classpath \
-  -Dmdep.outputFile="$PWD/$CP_FILE" -Dmdep.includeScope=test
-CP="aggregator/target/test-classes:aggregator/target/classes:schemas/target/classes:broker/target/classes:testkit/target/classes:$(cat "$CP_FILE")"
-exec java -Xms1g -Xmx2g -cp "$CP" io.loadstream.aggregator.bench.AggregatorThroughputBenchForTest "${1:-5000000}" "${2:-6}"
+events="${1:-5000000}"
+partitions="${2:-6}"
+
+# One reactor build compiles the aggregator's tests and the modules they need, and writes the aggregator's test
+# class path. Inside the reactor (-am) our own modules resolve to their target/classes and target/test-classes
+# directories, so nothing comes from a local repository that only an earlier `install` would have filled.
+# Checkstyle is for the verify build; the bench does not need it.
+cp_file=target/bench-classpath.txt
+./mvnw -B -q -pl aggregator -am test-compile dependency:build-classpath -Dcheckstyle.skip \
+  -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
+[[ -s "aggregator/$cp_file" ]] || { echo "the build wrote no class path (aggregator/$cp_file)" >&2; exit 1; }
+cp="aggregator/target/test-classes:aggregator/target/classes:$(cat "aggregator/$cp_file")"
+# The schemas test-jar brings a second logback-test.xml: name the aggregator's, or Logback warns about both.
+exec java -Xms1g -Xmx2g -Dlogback.configurationFile=aggregator/target/test-classes/logback-test.xml -cp "$cp" \
+  io.loadstream.aggregator.bench.AggregatorThroughputBenchForTest \
+  "$events" "$partitions"

@@ -5,6 +5,7 @@
 #
 #   bench/demo-target-knee.sh [SECONDS_PER_LEVEL=40] [LEVELS=10,50,100,150] [WORKERS=20]
 # Figures and their context: docs/DEMO_TARGET.md, section "The worker pool and the knee".
+# Works on a fresh clone (the launcher builds the distribution with `package`; nothing is installed into ~/.m2).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,21 +13,15 @@ seconds="${1:-40}"
 levels="${2:-10,50,100,150}"
 workers="${3:-20}"
 port=18088
-work="$(mktemp -d /tmp/loadstream-knee.XXXXXX)"
-pid=""
-cleanup() {
-  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
+bench_work knee
 
-"$root/loadstream" --version >/dev/null
-version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -n 1)"
-lib="$root/cli/target/loadstream-$version/lib"
+build_distribution "$root"
 # The distribution directly: the launcher's staleness check would rebuild while the wait below runs.
 java -cp "$lib/*" io.loadstream.cli.LoadstreamCommand demo-target --port "$port" --workers "$workers" --seed 1 \
   > "$work/demo.out" 2>&1 &
-pid=$!
-for _ in $(seq 1 60); do grep -q "listening on" "$work/demo.out" 2>/dev/null && break; sleep 0.5; done
-grep -q "listening on" "$work/demo.out" || { cat "$work/demo.out" >&2; exit 1; }
-echo "demo target: $workers workers; $seconds s per level (the first 10 s not measured); $(nproc) cores"
+pids+=($!)
+await_line "$work/demo.out" "listening on" 30 "The demo target" "$!"
+echo "demo target: $workers workers; $seconds s per level; $(nproc) cores"
 java -cp "$lib/*" "$root/bench/DemoTargetKnee.java" "http://127.0.0.1:$port" loadstream-demo "$seconds" "$levels"

@@ -1,48 +1,38 @@
 #!/usr/bin/env bash
 # loadstream generate (publishing every request to Kafka) against wrk, on the same machine in the same run.
 #
-#   apt-get update && apt-get install -y wrk nginx      # once
 #   bench/generator-vs-wrk.sh [SECONDS] [ROUNDS]        # default 20 s, 2 rounds
 #   BROKER_WARMUP=0 bench/generator-vs-wrk.sh ...        # skip the broker's unmeasured 10 s warm-up run
+#
+# Needs wrk and nginx: installed with apt-get when missing and run as root on Debian/Ubuntu (BENCH_INSTALL=0 to
+# forbid that), else the script says what to install and exits 1. Works on a fresh clone (the launcher builds the
+# distribution with `package`; nothing is installed into ~/.m2).
 #
 # nginx (1 worker) serves a small static file on 127.0.0.1; the embedded broker runs in its own JVM. Then wrk
 # (2 threads, 50 connections), the bare Jetty loop (bench/JettyLoop.java) with Jetty's defaults and with
 # loadstream's HTTP settings ("tuned"), and a constant-vus plan with 50 VUs and no think time run in alternation.
-# Prints the req/s of each run, the ratios, and the CPU time per 1,000 requests of the JVM tools.
+# Prints the req/s of each run, the ratios, and the CPU time per 1,000 requests of the JVM tools. A figure that
+# could not be measured is printed as "not measured" with the reason, no ratio is computed from it, and the
+# script then exits 1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds="${1:-20}"
 rounds="${2:-2}"
-work="$(mktemp -d /tmp/loadstream-bench.XXXXXX)"
 http_port=18080
 kafka_port=19092
-pids=()
-
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_nginx "$work"
-}
-trap cleanup EXIT
+# shellcheck source=bench/common.sh
+source "$root/bench/common.sh"
 # shellcheck source=bench/nginx.sh
-source "$(dirname "${BASH_SOURCE[0]}")/nginx.sh"
+source "$root/bench/nginx.sh"
+bench_work bench
 
-for tool in wrk nginx; do
-  command -v "$tool" >/dev/null || { echo "needs $tool: apt-get install -y wrk nginx" >&2; exit 1; }
-done
-
+require_tools wrk nginx
 start_nginx "$work" "$http_port"
 
 # The distribution (built by the launcher when missing or stale), then the broker.
-"$root/loadstream" --version >/dev/null
-"$root/loadstream" broker --port "$kafka_port" --dir "$work/broker" > "$work/broker.out" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 120); do
-  grep -q "listening on" "$work/broker.out" 2>/dev/null && break
-  sleep 0.5
-done
-grep -q "listening on" "$work/broker.out" || { echo "the broker did not start:" >&2; cat "$work/broker.out" >&2; exit 1; }
+build_distribution "$root"
+start_broker "$root" "$kafka_port" "$work"
 
 cat > "$work/plan.yaml" <<PLAN
 name: bench-constant-vus
@@ -54,9 +44,6 @@ scenarios:
       - {method: GET, path: /index.html}
 PLAN
 
-version="$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' "$root/pom.xml" | head -n 1)"
-lib="$root/cli/target/loadstream-$version/lib"
-
 # The broker is infrastructure that a real deployment keeps running: warm it (its JIT, its log files) with one
 # unmeasured run before the rounds, so that round 1 does not also pay for a cold broker on the same cores. Each
 # measured loadstream run still starts its own JVM cold. BROKER_WARMUP=0 skips it.
@@ -65,86 +52,192 @@ if [[ "$warmup" -gt 0 ]]; then
   sed "s/duration: ${seconds}s/duration: ${warmup}s/" "$work/plan.yaml" > "$work/warmup.yaml"
   "$root/loadstream" generate "$work/warmup.yaml" --bootstrap "127.0.0.1:$kafka_port" --run-id "warmup-$$" \
     > "$work/warmup.out" 2>&1 || true
-  echo "broker warm-up (not counted): $(grep '^Done:' "$work/warmup.out" | sed 's/^Done: \([0-9]*\) requests.*/\1 requests/')" \
-    "in a ${warmup} s loadstream run"
+  warmup_requests="$(sed -n 's/^Done: \([0-9]*\) requests.*/\1 requests/p' "$work/warmup.out")"
+  echo "broker warm-up (not counted): ${warmup_requests:-no Done line, see $work/warmup.out} in a ${warmup} s" \
+    "loadstream run"
 fi
 
-echo "wrk vs a bare Jetty loop vs loadstream: 50 connections / 50 VUs, ${seconds} s each, ${rounds} rounds,"
-echo "nginx 1 worker, $(nproc) cores (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
-printf '%-6s %-12s %12s %14s\n' round tool req/s "cpu ms/1k req"
-wrk_total=0; ls_total=0; jetty_total=0; tuned_total=0; jetty_half=0; tuned_half=0; ls_half=0
-add() { awk -v a="$1" -v b="$2" 'BEGIN {print a + (b == "" || b == "n/a" ? 0 : b)}'; }
-# The bare Jetty loop, with Jetty's defaults ("") or with loadstream's HTTP settings ("tuned"); prints req/s and CPU.
-# Prints: req/s, CPU us/request over the whole run, then the same over its second half.
-jetty_loop() {
-  local out line half
-  out="$(java -cp "$lib/*" "$root/bench/JettyLoop.java" "http://127.0.0.1:$http_port/index.html" 50 "$seconds" $1 \
-      2>/dev/null)"
-  line="$(grep '^Done:' <<<"$out")"
-  half="$(grep '^Second half:' <<<"$out")"
-  echo "$(sed -n 's/.*(\([0-9]*\) req\/s.*/\1/p' <<<"$line")" \
-       "$(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$line")" \
-       "$(sed -n 's/^Second half: \([0-9]*\) req\/s, \([0-9.]*\) us.*/\1 \2/p' <<<"$half")"
+# Every figure of a round is kept as measured or empty; `why` keeps the reason for each empty one.
+declare -A rps half_rps cpu half_cpu why
+tools=(wrk jetty-loop jetty-tuned loadstream)
+
+# Records TOOL ROUND's figures from a "Done: ... (N req/s, X us CPU each)" line and a "Second half: N req/s, X us
+# CPU each" line of LOG (as JettyLoop.java and `loadstream generate` print them), or the reason they are missing.
+read_done() {
+  local tool="$1" round="$2" log="$3" line half
+  line="$(grep '^Done:' "$log" | tail -n 1 || true)"
+  half="$(grep '^Second half:' "$log" | tail -n 1 || true)"
+  rps[$tool,$round]="$(sed -n 's/.*(\([0-9.]*\) req\/s.*/\1/p' <<<"$line")"
+  cpu[$tool,$round]="$(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$line")"
+  half_rps[$tool,$round]="$(sed -n 's/^Second half: \([0-9.]*\) req\/s.*/\1/p' <<<"$half")"
+  half_cpu[$tool,$round]="$(sed -n 's/^Second half: .*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$half")"
+  [[ -n "$line" ]] || why[$tool,$round]="$tool printed no Done line (its output: $log)"
 }
-# The generator's JVM CPU (clock ticks) and events published when the progress line "$2" appears in "$1".
+
+# Prints "CPU-ticks events-published epoch-seconds elapsed-s" of generator PID as soon as the first progress line
+# at or after TARGET s of the load appears in OUT ("  10s/20s  vus 50 ... events published 1234 dropped 0"), or
+# nothing when the generator ends before printing one.
 sample_at() {
-  local out="$1" mark="$2" pid="$3"
-  while kill -0 "$pid" 2>/dev/null && ! grep -q "$mark" "$out"; do sleep 0.05; done
-  kill -0 "$pid" 2>/dev/null || return 0
-  echo "$(awk '{print $14 + $15}' "/proc/$pid/stat") $(grep "$mark" "$out" | sed 's/.*published \([0-9]*\).*/\1/')" \
-       "$(date +%s.%N)"
+  local out="$1" target="$2" pid="$3" line elapsed ticks
+  while kill -0 "$pid" 2>/dev/null; do
+    line="$(grep -E '^ *[0-9]+s/[0-9]+s .*events published [0-9]+' "$out" | tail -n 1 || true)"
+    elapsed="$(sed -n 's/^ *\([0-9]*\)s\/.*/\1/p' <<<"$line")"
+    if [[ -n "$elapsed" && "$elapsed" -ge "$target" ]]; then
+      ticks="$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null)" || return 0
+      echo "$ticks $(sed -n 's/.*events published \([0-9]*\).*/\1/p' <<<"$line") $(date +%s.%N) $elapsed"
+      return 0
+    fi
+    sleep 0.05
+  done
 }
-for round in $(seq 1 "$rounds"); do
-  wrk_rps="$(wrk -t2 -c50 -d"${seconds}s" "http://127.0.0.1:$http_port/index.html" | awk '/Requests\/sec/ {print $2}')"
-  printf '%-6s %-12s %12.0f %14s\n' "$round" wrk "$wrk_rps" "-"
-  read -r jetty_rps jetty_cpu jetty_half_rps jetty_half_cpu <<<"$(jetty_loop "")"
-  printf '%-6s %-12s %12.0f %14s   (second half: %s req/s, %s us CPU each)\n' "$round" jetty-loop "$jetty_rps" \
-    "$jetty_cpu" "$jetty_half_rps" "$jetty_half_cpu"
-  jetty_total="$(awk -v a="$jetty_total" -v b="$jetty_rps" 'BEGIN {print a + b}')"
-  read -r tuned_rps tuned_cpu tuned_half_rps tuned_half_cpu <<<"$(jetty_loop tuned)"
-  printf '%-6s %-12s %12.0f %14s   (second half: %s req/s, %s us CPU each)\n' "$round" jetty-tuned "$tuned_rps" \
-    "$tuned_cpu" "$tuned_half_rps" "$tuned_half_cpu"
-  tuned_total="$(awk -v a="$tuned_total" -v b="$tuned_rps" 'BEGIN {print a + b}')"
-  jetty_half="$(add "$jetty_half" "$jetty_half_rps")"
-  tuned_half="$(add "$tuned_half" "$tuned_half_rps")"
-  out="$work/generate-$round.out"
+
+run_wrk() {
+  local round="$1" log="$work/wrk-$1.out"
+  wrk -t2 -c50 -d"${seconds}s" "http://127.0.0.1:$http_port/index.html" > "$log" 2>&1 || true
+  rps[wrk,$round]="$(awk '/Requests\/sec/ {print $2}' "$log")"
+  [[ -n "${rps[wrk,$round]}" ]] || why[wrk,$round]="wrk printed no Requests/sec (its output: $log)"
+  # wrk has no warm-up: its whole run is its steady state.
+  half_rps[wrk,$round]="${rps[wrk,$round]}"
+}
+
+# The bare Jetty loop, with Jetty's defaults ("") or with loadstream's HTTP settings ("tuned").
+run_jetty() {
+  local tool="$1" round="$2" mode="$3" log="$work/$1-$2.out"
+  java -cp "$lib/*" "$root/bench/JettyLoop.java" "http://127.0.0.1:$http_port/index.html" 50 "$seconds" $mode \
+    > "$log" 2>&1 || true
+  read_done "$tool" "$round" "$log"
+}
+
+run_loadstream() {
+  local round="$1" out="$work/generate-$1.out" gen_pid from to half_target late_target
   LOADSTREAM_JAVA_OPTS="${LOADSTREAM_JAVA_OPTS:-} ${BENCH_GENERATE_OPTS:-}" \
     "$root/loadstream" generate "$work/plan.yaml" \
       --bootstrap "127.0.0.1:$kafka_port" --run-id "bench-$round-$$" > "$out" 2>&1 &
   gen_pid=$!
   # The second half, as for the Jetty loop: from the progress line at half time to the one 2 s before the end
   # (events published, i.e. acknowledged by the broker, count the requests; /proc gives the JVM's CPU).
-  half_mark=" $(( (seconds / 2 + 1) / 2 * 2 ))s/${seconds}s "
-  late_mark=" $(( seconds - 2 ))s/${seconds}s "
-  from="$(sample_at "$out" "$half_mark" "$gen_pid")"
-  to="$(sample_at "$out" "$late_mark" "$gen_pid")"
-  wait "$gen_pid"
-  half="$(awk -v a="$from" -v b="$to" -v hz="$(getconf CLK_TCK)" 'BEGIN {
-    split(a, x, " "); split(b, y, " "); r = y[2] - x[2];
-    if (r > 0) printf "%.0f req/s, %.1f us CPU each", r / (y[3] - x[3]), (y[1] - x[1]) * 1e6 / hz / r
-    else print "n/a" }')"
-  ls_half="$(add "$ls_half" "$(sed -n 's/^\([0-9]*\) req\/s.*/\1/p' <<<"$half")")"
-  line="$(grep '^Done:' "$out")"
-  ls_rps="$(sed -n 's/.*(\([0-9]*\) req\/s.*/\1/p' <<<"$line")"
-  requests="$(sed -n 's/^Done: \([0-9]*\) requests.*/\1/p' <<<"$line")"
-  # CPU while the load ran, as the generator measured it (start-up excluded): microseconds per request.
-  cpu_us="$(sed -n 's/.*, \([0-9.]*\) us CPU each.*/\1/p' <<<"$line")"
-  cpu_ms_per_k="$(awk -v u="$cpu_us" 'BEGIN {printf "%.1f", u}')"
-  printf '%-6s %-12s %12.0f %14s   (second half: %s)\n' "$round" loadstream "$ls_rps" "$cpu_ms_per_k" "$half"
-  printf '%-6s %-12s %s\n' "" "" "$line"
-  wrk_total="$(awk -v a="$wrk_total" -v b="$wrk_rps" 'BEGIN {print a + b}')"
-  ls_total="$(awk -v a="$ls_total" -v b="$ls_rps" 'BEGIN {print a + b}')"
+  half_target=$(( (seconds / 2 + 1) / 2 * 2 ))
+  late_target=$(( seconds - 2 ))
+  from=""; to=""
+  if [[ "$late_target" -gt "$half_target" ]]; then
+    from="$(sample_at "$out" "$half_target" "$gen_pid")"
+    to="$(sample_at "$out" "$late_target" "$gen_pid")"
+  fi
+  wait "$gen_pid" || true
+  read_done loadstream "$round" "$out"
+  half_rps[loadstream,$round]=""; half_cpu[loadstream,$round]=""
+  if [[ "$late_target" -le "$half_target" ]]; then
+    why[loadstream-half,$round]="a ${seconds} s run has no progress lines at half time and 2 s before the end"
+  elif [[ -z "$from" || -z "$to" ]]; then
+    why[loadstream-half,$round]="the generator printed no progress line at or after $([[ -z "$from" ]] \
+      && echo "$half_target" || echo "$late_target") s (its output: $out)"
+  else
+    read -r half_rps[loadstream,$round] half_cpu[loadstream,$round] why[loadstream-half,$round] <<<"$(awk \
+      -v a="$from" -v b="$to" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+        split(a, x, " "); split(b, y, " "); r = y[2] - x[2];
+        if (r > 0 && y[3] > x[3]) printf "%.0f %.1f -\n", r / (y[3] - x[3]), (y[1] - x[1]) * 1e6 / hz / r
+        else print "- - no_events_acknowledged_between_the_two_progress_lines" }')"
+    [[ "${half_rps[loadstream,$round]}" != "-" ]] || half_rps[loadstream,$round]=""
+    [[ "${half_cpu[loadstream,$round]}" != "-" ]] || half_cpu[loadstream,$round]=""
+    why[loadstream-half,$round]="${why[loadstream-half,$round]//_/ }"
+  fi
+}
+
+# One row of the table: TOOL ROUND.
+row() {
+  local tool="$1" round="$2" note=""
+  if [[ -z "${rps[$tool,$round]}" ]]; then
+    note="   (${why[$tool,$round]})"
+  elif [[ "$tool" == jetty-* ]]; then
+    note="   (second half: $(number "${half_rps[$tool,$round]}") req/s, $(number "${half_cpu[$tool,$round]}" %.1f) us CPU each)"
+  elif [[ "$tool" == loadstream ]]; then
+    if [[ -n "${half_rps[$tool,$round]}" ]]; then
+      note="   (second half: $(number "${half_rps[$tool,$round]}") req/s, $(number "${half_cpu[$tool,$round]}" %.1f) us CPU each)"
+    else
+      note="   (second half: not measured: ${why[loadstream-half,$round]})"
+    fi
+  fi
+  local cpu_text="-"
+  [[ "$tool" == wrk ]] || cpu_text="$(number "${cpu[$tool,$round]}" %.1f)"
+  printf '%-6s %-12s %12s %14s%s\n' "$round" "$tool" "$(number "${rps[$tool,$round]}")" "$cpu_text" "$note"
+}
+
+# The mean of TABLE (rps or half_rps) for TOOL over the rounds that measured it, then how many rounds those were;
+# "- 0" when none did.
+mean() {
+  local -n table="$1"
+  local tool="$2" round values=()
+  for round in $(seq 1 "$rounds"); do
+    [[ -n "${table[$tool,$round]:-}" ]] && values+=("${table[$tool,$round]}")
+  done
+  awk -v n="${#values[@]}" -v list="${values[*]:-}" 'BEGIN {
+    if (n == 0) { print "- 0"; exit } split(list, v, " "); s = 0; for (i = 1; i <= n; i++) s += v[i];
+    printf "%.1f %d\n", s / n, n }'
+}
+
+echo "wrk vs a bare Jetty loop vs loadstream: 50 connections / 50 VUs, ${seconds} s each, ${rounds} rounds,"
+echo "nginx 1 worker, $(nproc) cores (load average now: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-6s %-12s %12s %14s\n' round tool req/s "cpu ms/1k req"
+for round in $(seq 1 "$rounds"); do
+  run_wrk "$round"; row wrk "$round"
+  run_jetty jetty-loop "$round" ""; row jetty-loop "$round"
+  run_jetty jetty-tuned "$round" tuned; row jetty-tuned "$round"
+  run_loadstream "$round"; row loadstream "$round"
+  done_line="$(grep '^Done:' "$work/generate-$round.out" | tail -n 1 || true)"
+  [[ -z "$done_line" ]] || printf '%-6s %-12s %s\n' "" "" "$done_line"
 done
-awk -v w="$wrk_total" -v l="$ls_total" -v j="$jetty_total" -v t="$tuned_total" -v n="$rounds" \
-  'BEGIN {printf "mean: wrk %.0f req/s, jetty-loop %.0f req/s, jetty-tuned %.0f req/s, loadstream %.0f req/s\n",
-                 w/n, j/n, t/n, l/n;
-          printf "ratio loadstream/wrk %.2f, jetty-loop/wrk %.2f, jetty-tuned/wrk %.2f\n", l/w, j/w, t/w;
-          printf "ratio loadstream/jetty-loop %.2f, loadstream/jetty-tuned %.2f\n", l/j, l/t}'
-awk -v w="$wrk_total" -v l="$ls_half" -v j="$jetty_half" -v t="$tuned_half" -v n="$rounds" \
-  'BEGIN {printf "second halves: jetty-loop %.0f req/s, jetty-tuned %.0f req/s, loadstream %.0f req/s\n",
-                 j/n, t/n, l/n;
-          printf "ratio of second halves: loadstream/wrk %.2f, jetty-loop/wrk %.2f, jetty-tuned/wrk %.2f\n",
-                 l/w, j/w, t/w}'
+
+# Means over the rounds that measured a figure, and ratios only between two measured means.
+declare -A whole half
+summary() {
+  local -n means="$2"
+  local tool m n
+  for tool in "${tools[@]}"; do
+    read -r m n <<<"$(mean "$1" "$tool")"
+    if [[ "$n" -eq 0 ]]; then
+      means[$tool]=""
+      means[$tool,note]=" (no round measured it)"
+    else
+      means[$tool]="$m"
+      [[ "$n" -eq "$rounds" ]] || means[$tool,note]=" (over $n of $rounds rounds)"
+    fi
+  done
+}
+ratio() {
+  local a="$1" b="$2"
+  if [[ -n "$a" && -n "$b" ]] && awk -v b="$b" 'BEGIN {exit !(b > 0)}'; then
+    awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'
+  else
+    printf 'n/a (not measured)'
+  fi
+}
+summary rps whole
+summary half_rps half
+means_line() {
+  local -n m="$1"
+  local tool parts=()
+  for tool in "${tools[@]}"; do
+    [[ "$1" == half && "$tool" == wrk ]] && continue
+    parts+=("$tool $(number "${m[$tool]}")$([[ -n "${m[$tool]}" ]] && echo " req/s")${m[$tool,note]:-}")
+  done
+  local IFS=,
+  echo "${parts[*]}" | sed 's/,/, /g'
+}
+echo "mean: $(means_line whole)"
+echo "ratio loadstream/wrk $(ratio "${whole[loadstream]}" "${whole[wrk]}"), jetty-loop/wrk" \
+  "$(ratio "${whole[jetty-loop]}" "${whole[wrk]}"), jetty-tuned/wrk $(ratio "${whole[jetty-tuned]}" "${whole[wrk]}")"
+echo "ratio loadstream/jetty-loop $(ratio "${whole[loadstream]}" "${whole[jetty-loop]}"), loadstream/jetty-tuned" \
+  "$(ratio "${whole[loadstream]}" "${whole[jetty-tuned]}")"
+echo "second halves: $(means_line half)"
+echo "ratio of second halves: loadstream/wrk $(ratio "${half[loadstream]}" "${whole[wrk]}"), jetty-loop/wrk" \
+  "$(ratio "${half[jetty-loop]}" "${whole[wrk]}"), jetty-tuned/wrk $(ratio "${half[jetty-tuned]}" "${whole[wrk]}")"
 echo "(cpu ms/1k req: CPU of the whole JVM while the load ran, HTTP, Kafka publishing, GC and JIT included,"
 echo " start-up excluded. Second half: the same from half time on, after most of the JIT's warm-up; wrk has"
 echo " none, so its figure is its whole run. Logs in $work)"
+# A run that could not measure everything says so in its exit code too.
+for key in "${!why[@]}"; do
+  if [[ "${why[$key]}" != "-" ]]; then
+    echo "Some figures were not measured (the reasons are above)." >&2
+    exit 1
+  fi
+done

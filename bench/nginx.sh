@@ -1,11 +1,11 @@
-# Sourced by the bench scripts: the nginx peer target they share.
+# Sourced by the bench scripts (after bench/common.sh): the nginx peer target they share.
 #
 #   start_nginx WORK PORT   serves WORK/html/index.html (13 bytes) on 127.0.0.1:PORT with one worker and no
 #                           access log; the pid file is WORK/nginx.pid (stop_nginx WORK stops it).
 
 start_nginx() {
   local work="$1" port="$2"
-  command -v nginx >/dev/null || { echo "needs nginx: apt-get install -y nginx" >&2; exit 1; }
+  require_tools nginx
   mkdir -p "$work/html" "$work/nginx-tmp"
   printf 'hello, bench\n' > "$work/html/index.html"
   # nginx's workers run as another user: let them read the file.

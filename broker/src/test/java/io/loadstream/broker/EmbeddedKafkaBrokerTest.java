@@ -2,6 +2,7 @@ package io.loadstream.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -110,12 +111,12 @@ class EmbeddedKafkaBrokerTest {
         } finally {
             parent.destroyForcibly();
         }
-        assertThat(parent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(parent.waitFor(60, TimeUnit.SECONDS)).isTrue();
 
         // then: the orphaned broker notices and exits
         ProcessHandle broker = ProcessHandle.of(brokerPid).orElse(null);
         if (broker != null) {
-            broker.onExit().get(40, TimeUnit.SECONDS);
+            broker.onExit().get(120, TimeUnit.SECONDS);
         }
         assertThat(ProcessHandle.of(brokerPid).map(ProcessHandle::isAlive)).isNotEqualTo(java.util.Optional.of(true));
     }
@@ -141,7 +142,7 @@ class EmbeddedKafkaBrokerTest {
                      new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             for (int i = 0; i < count; i++) {
                 String value = "record-" + i;
-                producer.send(new ProducerRecord<>(topic, "key-" + i, value)).get(30, TimeUnit.SECONDS);
+                producer.send(new ProducerRecord<>(topic, "key-" + i, value)).get(60, TimeUnit.SECONDS);
                 sent.add(value);
             }
         }
@@ -157,12 +158,14 @@ class EmbeddedKafkaBrokerTest {
         try (KafkaConsumer<String, String> consumer =
                      new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    received.add(record.value());
-                }
-            }
+            // The consumer is not thread-safe: poll it on this thread only.
+            await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                            received.add(record.value());
+                        }
+                        return received.size() >= expected;
+                    });
         }
         return received;
     }

@@ -30,14 +30,14 @@ final class DemoHttp {
         this.base = target.baseUrl();
     }
 
-    /** Sends one request and waits for its answer (at most 10 s). */
+    /** Sends one request and waits for its answer (at most 60 s). */
     Answer send(String method, String path, String token) throws Exception {
         return sendAsync(method, path, token).get();
     }
 
-    /** Sends one request; the future completes with its answer (or fails after 10 s). */
+    /** Sends one request; the future completes with its answer (or fails after 60 s). */
     CompletableFuture<Answer> sendAsync(String method, String path, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }

@@ -159,7 +159,7 @@ class DemoTargetTest {
         Set<Long> createdIds = new HashSet<>();
         for (Map.Entry<DemoEndpoint, CompletableFuture<DemoHttp.Answer>> entry : answers.entrySet()) {
             DemoEndpoint endpoint = entry.getKey();
-            DemoHttp.Answer answer = entry.getValue().get(10, TimeUnit.SECONDS);
+            DemoHttp.Answer answer = entry.getValue().get(60, TimeUnit.SECONDS);
             if (answer.status() >= 500) {
                 // An injected error; those endpoints' rates are below 1 %.
                 assertThat(answer.status()).as(endpoint.name()).isIn(500, 503);
@@ -220,5 +220,30 @@ class DemoTargetTest {
             assertThat(LatencyProfile.fixed(200).sampleMs(random)).isEqualTo(200);
         }
         assertThatThrownBy(() -> new LatencyProfile(10, 5, 20, 30, 0)).hasMessageContaining("min <= median");
+    }
+
+    @Test
+    void aLatencyProfileDrawsItsDeclaredMedianAndNinetyFifthPercentile() {
+        // given: the public page's profile and a fixed seed
+        LatencyProfile profile = DemoCatalogue.PUBLIC_PAGE;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        int draws = 20_000;
+
+        // when
+        double[] samplesMs = new double[draws];
+        for (int i = 0; i < draws; i++) {
+            samplesMs[i] = profile.sampleMs(random);
+        }
+
+        // then: the sample's median and 95th percentile are the declared ones within 4 standard errors of a
+        // lognormal sample quantile (sigma * sqrt(p (1 - p) / n) / phi(z_p) in the logarithm; phi(0) = 0.3989,
+        // phi(z_0.95) = 0.1031); the rare outliers lie above the 95th percentile and barely move either
+        var percentile = new org.apache.commons.math3.stat.descriptive.rank.Percentile();
+        double medianTolerance = Math.exp(4 * profile.sigma() * Math.sqrt(0.25 / draws) / 0.3989);
+        double p95Tolerance = Math.exp(4 * profile.sigma() * Math.sqrt(0.95 * 0.05 / draws) / 0.1031);
+        assertThat(percentile.evaluate(samplesMs, 50))
+                .isBetween(profile.medianMs() / medianTolerance, profile.medianMs() * medianTolerance);
+        assertThat(percentile.evaluate(samplesMs, 95))
+                .isBetween(profile.p95Ms() / p95Tolerance, profile.p95Ms() * p95Tolerance);
     }
 }

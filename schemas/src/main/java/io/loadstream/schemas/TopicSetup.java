@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -35,7 +36,7 @@ public record TopicSetup(int partitions, short replication) {
     public static final TopicSetup DEFAULT = new TopicSetup(6, (short) 1);
 
     private static final long TIMEOUT_SECONDS = 30;
-    private static final long METADATA_RETRY_MS = 100;
+    private static final Duration METADATA_RETRY = Duration.ofMillis(100);
 
     /**
      * Checks the values.
@@ -83,8 +84,9 @@ public record TopicSetup(int partitions, short replication) {
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             String servers = adminProperties.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
-            if (cause instanceof TimeoutException
-                    || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            // A wait of our own that ran out (Poll) heard the broker: its message says what did not happen.
+            if (!(cause instanceof Poll.TimedOutException) && (cause instanceof TimeoutException
+                    || cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
                 throw new IllegalStateException("No Kafka broker answered at " + servers + " within "
                         + TIMEOUT_SECONDS + " s; check the bootstrap servers, or start one with "
                         + "'loadstream broker'.", cause);
@@ -151,45 +153,32 @@ public record TopicSetup(int partitions, short replication) {
         if (created.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            boolean ready;
-            try {
-                ready = admin.describeTopics(created).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                        .values().stream().flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw e;
-                }
-                ready = false;
-            }
-            if (ready) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("The topics " + created + " had no leader for every partition "
-                        + "within " + timeout.toSeconds() + " s");
-            }
-            TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_MS);
-        }
+        Poll.until(timeout, METADATA_RETRY, () -> describeKnown(admin, created)
+                .map(described -> described.values().stream().flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
+                .orElse(false),
+                () -> "The topics " + created + " had no leader for every partition within " + timeout.toSeconds()
+                        + " s");
     }
 
     /** A topic just created may be unknown to the broker's metadata for a moment: ask again, within a bound. */
     private static int partitionCount(Admin admin, String topic)
             throws InterruptedException, ExecutionException, TimeoutException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
-        while (true) {
-            try {
-                Map<String, TopicDescription> described = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return described.get(topic).partitions().size();
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(METADATA_RETRY_MS);
+        return Poll.untilPresent(Duration.ofSeconds(TIMEOUT_SECONDS), METADATA_RETRY,
+                () -> describeKnown(admin, List.of(topic)).map(d -> d.get(topic).partitions().size()),
+                () -> "The broker did not know topic " + topic + " within " + TIMEOUT_SECONDS + " s");
+    }
+
+    /** The topics' descriptions, or empty while the broker does not know one of them yet. */
+    private static Optional<Map<String, TopicDescription>> describeKnown(Admin admin, Collection<String> topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            return Optional.of(admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return Optional.empty();
             }
+            throw e;
         }
     }
 }

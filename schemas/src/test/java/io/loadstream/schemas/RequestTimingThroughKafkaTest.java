@@ -1,9 +1,11 @@
 package io.loadstream.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.time.Duration;
@@ -55,14 +57,16 @@ class RequestTimingThroughKafkaTest {
         List<RequestTiming> decoded = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (decoded.size() < EVENTS && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
-                    receivedByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(record.value());
-                    decoded.add(serde.deserialize(topic, record.value()));
-                }
-            }
+            // The consumer is not thread-safe: poll it on this thread only.
+            await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            String key = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+                            receivedByKey.computeIfAbsent(key, k -> new ArrayList<>()).add(record.value());
+                            decoded.add(serde.deserialize(topic, record.value()));
+                        }
+                        return decoded.size() >= EVENTS;
+                    });
             // Nothing beyond what was sent: the topic's record count is the request count.
             assertThat(consumer.poll(Duration.ofMillis(500))).isEmpty();
         }
@@ -85,7 +89,8 @@ class RequestTimingThroughKafkaTest {
             "GET /api/sns/posts/{id}", "GET /api/dashboard/kpis"};
         ErrorClass[] errors = ErrorClass.values();
         List<RequestTiming> events = new ArrayList<>(count);
-        long start = 1_764_000_000_000_000L;
+        // Current timestamps: these records go to a real broker, whose retention deletes old ones.
+        long start = EventFixtures.nowMs() * 1000;
         for (int i = 0; i < count; i++) {
             String endpoint = endpoints[random.nextInt(endpoints.length)];
             ErrorClass error = random.nextInt(20) == 0 ? errors[random.nextInt(errors.length)] : ErrorClass.NONE;

@@ -1,6 +1,7 @@
 package io.loadstream.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,18 +34,20 @@ class KafkaExtensionTest {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerProperties())) {
             for (int i = 0; i < 30; i++) {
                 producer.send(new ProducerRecord<>(topic, ("k" + i).getBytes(), ("v" + i).getBytes()))
-                        .get(30, TimeUnit.SECONDS);
+                        .get(60, TimeUnit.SECONDS);
             }
         }
         List<String> received = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumerProperties())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.size() < 30 && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    received.add(new String(record.value()));
-                }
-            }
+            // The consumer is not thread-safe: poll it on this thread only.
+            await().atMost(Duration.ofSeconds(120)).pollInSameThread().pollInterval(Duration.ofMillis(1))
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            received.add(new String(record.value()));
+                        }
+                        return received.size() >= 30;
+                    });
         }
         assertThat(received).hasSize(30).contains("v0", "v29");
     }
