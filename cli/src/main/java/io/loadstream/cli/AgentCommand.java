@@ -50,7 +50,7 @@ final class AgentCommand implements Callable<Integer> {
             hostRole = HostRole.valueOf(role.toUpperCase(Locale.ROOT));
             EventKeys.validateRunId(runId);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage().startsWith("No enum")
+            throw OptionChecks.of(spec).invalid(e.getMessage().startsWith("No enum")
                     ? "--role must be one of target, generator, aggregator, reporter, other; not '" + role + "'"
                     : e.getMessage());
         }

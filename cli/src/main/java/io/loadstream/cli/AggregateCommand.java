@@ -99,17 +99,10 @@ final class AggregateCommand implements Callable<Integer> {
     }
 
     private AggregatorConfig config() {
-        if (threads < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--threads must be at least 1, was " + threads);
-        }
-        if (startTimeoutSeconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--start-timeout must be a positive number of seconds, was " + startTimeoutSeconds);
-        }
-        if (applicationId.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--application-id must not be empty");
-        }
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.atLeastOne("--threads", threads);
+        checks.positiveSeconds("--start-timeout", startTimeoutSeconds);
+        checks.notBlank("--application-id", applicationId);
         return AggregatorConfig.defaults(kafka.bootstrap())
                 .withTopics(kafka.topics())
                 .withExtraProperties(kafka.clientProperties())

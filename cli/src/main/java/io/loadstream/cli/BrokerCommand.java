@@ -97,22 +97,13 @@ final class BrokerCommand implements Callable<Integer> {
     }
 
     private BrokerOptions options() {
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--port must be between 1 and 65535 (or 0 for a free port), was " + port);
-        }
-        if (controllerPort < 0 || controllerPort > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--controller-port must be between 1 and 65535 (or 0 for a free port), was " + controllerPort);
-        }
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.port("--port", port);
+        checks.port("--controller-port", controllerPort);
         if (port != 0 && port == controllerPort) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--port and --controller-port must differ, both are " + port);
+            throw checks.invalid("--port and --controller-port must differ, both are " + port);
         }
-        if (startTimeoutSeconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--start-timeout must be a positive number of seconds, was " + startTimeoutSeconds);
-        }
+        checks.positiveSeconds("--start-timeout", startTimeoutSeconds);
         BrokerOptions options = BrokerOptions.DEFAULT
                 .withPort(port)
                 .withControllerPort(controllerPort)
@@ -120,8 +111,7 @@ final class BrokerCommand implements Callable<Integer> {
                 .withJvmOptions(BrokerJvmOptions.from(System::getenv));
         if (directory != null) {
             if (Files.exists(directory) && !Files.isDirectory(directory)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--dir " + directory + " exists and is not a directory");
+                throw checks.invalid("--dir " + directory + " exists and is not a directory");
             }
             options = options.withDirectory(directory);
         }

@@ -88,20 +88,18 @@ final class DemoTargetCommand implements Callable<Integer> {
     }
 
     private DemoTargetOptions options() {
-        if (port < 0 || port > 65535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--port must be between 1 and 65535 (or 0 for a free port), was " + port);
-        }
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.port("--port", port);
         if (workers < 1 || workers > DemoTargetOptions.MAX_WORKERS) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--workers must be between 1 and " + DemoTargetOptions.MAX_WORKERS + ", was " + workers);
+            throw checks.invalid("--workers must be between 1 and " + DemoTargetOptions.MAX_WORKERS + ", was "
+                    + workers);
         }
         DemoTargetOptions defaults = DemoTargetOptions.defaults();
         try {
             return defaults.withHost(host).withPort(port).withToken(token).withWorkers(workers)
                     .withSeed(seed == null ? defaults.seed() : seed);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw checks.invalid(e.getMessage());
         }
     }
 }

@@ -9,13 +9,11 @@ import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.RunReasons;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /**
@@ -40,8 +38,8 @@ final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (YAML).")
-    Path planFile;
+    @CommandLine.Mixin
+    PlanOptions planOptions;
 
     @CommandLine.Mixin
     KafkaConnectionOptions kafka;
@@ -54,16 +52,12 @@ final class GenerateCommand implements Callable<Integer> {
             description = "This generator's share of the load: the i-th of n (default: ${DEFAULT-VALUE}).")
     String segment;
 
-    @Option(names = "--no-preflight",
-            description = "Skip the one request sent to the target before the load starts.")
-    boolean noPreflight;
-
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
         Console console = Console.of(spec.commandLine().getOut(), err);
         GeneratorConfig config = config(console);
-        Plan plan = PlanLoader.forProcess().loadFile(planFile, err);
+        Plan plan = planOptions.load(err);
         Generator generator = new Generator(config);
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -77,7 +71,7 @@ final class GenerateCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopper);
         console.out().accept("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name()
                 + " against " + plan.target() + " (" + plan.load().executor().planName() + ")");
-        if (!noPreflight) {
+        if (planOptions.preflight()) {
             Preflights.check(plan, console.out());
         }
         GeneratorResult result;
@@ -107,7 +101,7 @@ final class GenerateCommand implements Callable<Integer> {
             share = Segment.parse(segment);
             EventKeys.validateRunId(runId);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw OptionChecks.of(spec).invalid(e.getMessage());
         }
         topics = kafka.topics();
         return GeneratorConfig.of(kafka.bootstrap(), runId).withSegment(share).withTopics(topics)

@@ -46,13 +46,11 @@ final class KafkaConnectionOptions {
      * @throws CommandLine.ParameterException when missing or blank
      */
     String bootstrap() {
+        OptionChecks checks = OptionChecks.of(mixee);
         if (bootstrap == null) {
-            throw new CommandLine.ParameterException(mixee.commandLine(),
-                    "Missing required option: '--bootstrap=SERVERS'");
+            throw checks.invalid("Missing required option: '--bootstrap=SERVERS'");
         }
-        if (bootstrap.isBlank()) {
-            throw new CommandLine.ParameterException(mixee.commandLine(), "--bootstrap must not be empty");
-        }
+        checks.notBlank("--bootstrap", bootstrap);
         return bootstrap.strip();
     }
 
@@ -71,7 +69,7 @@ final class KafkaConnectionOptions {
         try {
             return Topics.withPrefix(topicPrefix);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(mixee.commandLine(), "--topic-prefix: " + e.getMessage());
+            throw OptionChecks.of(mixee).invalid("--topic-prefix: " + e.getMessage());
         }
     }
 

@@ -4,7 +4,6 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
-import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -87,17 +86,13 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private ReporterConfig config() {
-        try {
-            EventKeys.validateRunId(runId);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--run-id: " + e.getMessage());
-        }
+        OptionChecks checks = OptionChecks.of(spec);
+        checks.runId(runId);
         Topics topics = kafka.topics();
         String bootstrap = kafka.bootstrap();
         for (long seconds : List.of(startTimeoutSeconds, finishTimeoutSeconds, silenceTimeoutSeconds)) {
             if (seconds <= 0) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "Timeouts must be a positive number of seconds, not " + seconds);
+                throw checks.invalid("Timeouts must be a positive number of seconds, not " + seconds);
             }
         }
         return ReporterConfig.of(bootstrap, runId, out)

@@ -4,7 +4,6 @@ import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.reporter.ReporterResult;
 import io.loadstream.reporter.alert.WebhookSettings;
-import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
@@ -20,7 +19,6 @@ import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code loadstream run}: the whole pipeline in one process. It starts an embedded Kafka broker (unless
@@ -53,8 +51,8 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PLAN", description = "The plan file (YAML).")
-    Path planFile;
+    @CommandLine.Mixin
+    PlanOptions planOptions;
 
     @CommandLine.Mixin
     KafkaConnectionOptions kafka;
@@ -75,10 +73,6 @@ final class RunCommand implements Callable<Integer> {
             description = "Start the demo target in this process at the plan's target address (a loopback http:// "
                     + "URL, e.g. http://127.0.0.1:8088), as './loadstream demo-target' would.")
     boolean demoTarget;
-
-    @Option(names = "--no-preflight",
-            description = "Skip the one request sent to the target before the load starts.")
-    boolean noPreflight;
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "6",
             description = "Partitions of the topics created when missing (default: ${DEFAULT-VALUE}); the most "
@@ -116,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         Topics topics = kafka.topics();
         Map<String, String> clientProperties = kafka.clientProperties();
         WebhookSettings webhooks = webhookOptions.settings(environment);
-        Plan plan = PlanLoader.forProcess().loadFile(planFile, stderr);
+        Plan plan = planOptions.load(stderr);
         String id = runId != null ? runId : defaultRunId(plan.name(), ZonedDateTime.now(ZoneOffset.UTC));
         LocalRunOptions options = LocalRunOptions.of(id, out != null ? out : Path.of("results", id))
                 .withBootstrap(kafka.hasBootstrap() ? kafka.bootstrap() : null)
@@ -129,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
                 .withWebhooks(webhooks)
                 .withFinishTimeout(Duration.ofSeconds(finishTimeoutSeconds))
                 .withDemoTarget(demoTarget)
-                .withPreflight(!noPreflight);
+                .withPreflight(planOptions.preflight());
         LocalRun run = new LocalRun(options, Console.of(stdout, stderr));
         // Ctrl-C (SIGINT, SIGTERM) ends the JVM once the hooks end: this one stops the load and waits until the
         // report of what ran is written and everything has stopped.
@@ -158,28 +152,14 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        OptionChecks checks = OptionChecks.of(spec);
         if (runId != null) {
-            try {
-                EventKeys.validateRunId(runId);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--run-id: " + e.getMessage());
-            }
+            checks.runId(runId);
         }
-        if (partitions < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--partitions must be at least 1, was " + partitions);
-        }
-        if (replicationFactor < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--replication-factor must be at least 1, was " + replicationFactor);
-        }
-        if (finishTimeoutSeconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--finish-timeout must be a positive number of seconds, was " + finishTimeoutSeconds);
-        }
-        if (applicationId.isBlank()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--application-id must not be empty");
-        }
+        checks.atLeastOne("--partitions", partitions);
+        checks.atLeastOne("--replication-factor", replicationFactor);
+        checks.positiveSeconds("--finish-timeout", finishTimeoutSeconds);
+        checks.notBlank("--application-id", applicationId);
     }
 
     /**

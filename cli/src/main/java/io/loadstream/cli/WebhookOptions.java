@@ -41,8 +41,8 @@ final class WebhookOptions {
         if (webhookSecretEnv != null) {
             String value = environment.apply(webhookSecretEnv);
             if (value == null || value.isEmpty()) {
-                throw new CommandLine.ParameterException(mixee.commandLine(), "--webhook-secret-env: the environment "
-                        + "variable " + webhookSecretEnv + " is not set or empty");
+                throw OptionChecks.of(mixee).invalid("--webhook-secret-env: the environment variable "
+                        + webhookSecretEnv + " is not set or empty");
             }
             secret = value.getBytes(StandardCharsets.UTF_8);
         }
@@ -57,10 +57,8 @@ final class WebhookOptions {
                 return url;
             }
         } catch (URISyntaxException e) {
-            throw new CommandLine.ParameterException(mixee.commandLine(), "--webhook '" + text + "' is not a URL: "
-                    + e.getReason());
+            throw OptionChecks.of(mixee).invalid("--webhook '" + text + "' is not a URL: " + e.getReason());
         }
-        throw new CommandLine.ParameterException(mixee.commandLine(), "--webhook '" + text
-                + "' must be an http or https URL with a host");
+        throw OptionChecks.of(mixee).invalid("--webhook '" + text + "' must be an http or https URL with a host");
     }
 }

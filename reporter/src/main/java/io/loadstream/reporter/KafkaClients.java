@@ -1,8 +1,7 @@
 package io.loadstream.reporter;
 
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -17,8 +16,7 @@ final class KafkaClients {
     }
 
     static Properties consumer(ReporterConfig config) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties props = named(config);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         // Values are decoded record by record, so that one bad record goes to the DLQ instead of failing a poll.
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -27,14 +25,11 @@ final class KafkaClients {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // The aggregator writes windows and totals in exactly-once transactions: read only committed ones.
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "loadstream-reporter-" + config.runId());
-        putExtra(props, config.kafkaProperties());
-        return props;
+        return withExtra(props, config);
     }
 
     static Properties producer(ReporterConfig config) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        Properties props = named(config);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         // Alerts and aborts are rare and must not be lost: wait for every replica.
@@ -47,19 +42,26 @@ final class KafkaClients {
         // Give up on a record within 30 s (the default is 2 minutes), so that an unreachable broker is reported.
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "loadstream-reporter-" + config.runId());
-        putExtra(props, config.kafkaProperties());
-        return props;
+        return withExtra(props, config);
     }
 
     static Properties admin(ReporterConfig config) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        putExtra(props, config.kafkaProperties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return withExtra(props, config);
+    }
+
+    /** What the consumer and the producer share: the servers, and a client id that names the run in broker logs. */
+    private static Properties named(ReporterConfig config) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, "loadstream-reporter-" + config.runId());
         return props;
     }
 
-    private static void putExtra(Properties props, Map<String, String> extra) {
-        props.putAll(extra);
+    /** The user's properties, applied last so that they win (security settings, say). */
+    private static Properties withExtra(Properties props, ReporterConfig config) {
+        props.putAll(config.kafkaProperties());
+        return props;
     }
 }

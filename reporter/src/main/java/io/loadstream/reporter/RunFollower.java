@@ -6,16 +6,20 @@ import io.loadstream.reporter.publish.DeadLetterPublisher;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.RunEnd;
 import io.loadstream.schemas.EventKeys;
+import io.loadstream.schemas.Poll;
 import io.loadstream.schemas.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * The reporter's consumer loop: reads the run's topics from the beginning, hands each decoded record to
@@ -26,6 +30,8 @@ final class RunFollower {
 
     /** How long reading the topics to their end may take before the report is written. */
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
+    /** The pause between two polls of the catch-up: each poll waits for records itself, so almost none. */
+    private static final Duration CATCH_UP_PAUSE = Duration.ofMillis(1);
     /** How long to wait for the partitions of a topic to be known. */
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
@@ -149,14 +155,29 @@ final class RunFollower {
      */
     private void catchUp() {
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), CATCH_UP);
-        long deadline = System.nanoTime() + CATCH_UP.toNanos();
-        while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), CATCH_UP) < e.getValue())) {
-            if (System.nanoTime() > deadline) {
-                warnings.accept("Could not read the topics to their end within " + CATCH_UP.toSeconds() + " s; the "
-                        + "last system windows may be missing.");
-                return;
-            }
-            pollOnce();
+        try {
+            Poll.until(CATCH_UP, CATCH_UP_PAUSE, () -> readTo(end) || pollAgain(),
+                    () -> "topics not read to their end within " + CATCH_UP.toSeconds() + " s");
+        } catch (TimeoutException e) {
+            warnings.accept("Could not read the topics to their end within " + CATCH_UP.toSeconds() + " s; the "
+                    + "last system windows may be missing.");
+        } catch (InterruptedException e) {
+            // Interrupted in the pause between two polls: fail as the consumer's own poll does when interrupted.
+            throw new InterruptException(e);
+        } catch (ExecutionException e) {
+            // Not reached: the condition throws only runtime exceptions, which Poll passes on as they are.
+            throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /** Whether every partition has been read up to {@code end}. */
+    private boolean readTo(Map<TopicPartition, Long> end) {
+        return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey(), CATCH_UP) >= e.getValue());
+    }
+
+    /** Polls once more; false, so that the catch-up asks again. */
+    private boolean pollAgain() {
+        pollOnce();
+        return false;
     }
 }

@@ -372,13 +372,7 @@ public final class PlanParser {
             error(node.location(), "stages is empty; give at least one {duration, target}.");
         }
         List<Stage> stages = new ArrayList<>();
-        Duration total = Duration.ZERO;
-        for (Node item : list.items()) {
-            MapNode stage = yaml.asMap(item, "A stage");
-            if (stage == null) {
-                continue;
-            }
-            yaml.unknownKeys(stage, STAGE_KEYS, "a stage");
+        yaml.eachMap(list, "a stage", STAGE_KEYS, stage -> {
             Duration duration = yaml.nonNegativeDuration(yaml.required(stage, "duration", "a stage"), "duration", null);
             Node targetNode = yaml.required(stage, "target", "a stage");
             double target = wholeTargets
@@ -386,9 +380,9 @@ public final class PlanParser {
                     : yaml.number(targetNode, "target", 0, 0, 1e9);
             if (duration != null) {
                 stages.add(new Stage(duration, target));
-                total = total.plus(duration);
             }
-        }
+        });
+        Duration total = stages.stream().map(Stage::duration).reduce(Duration.ZERO, Duration::plus);
         if (!list.items().isEmpty() && total.isZero() && stages.size() == list.items().size()) {
             error(node.location(), "The stages last 0s in total; give them durations (target is in "
                     + targetUnit + ").");
@@ -409,12 +403,7 @@ public final class PlanParser {
         }
         List<Scenario> scenarios = new ArrayList<>();
         Map<String, Location> names = new LinkedHashMap<>();
-        for (Node item : list.items()) {
-            MapNode map = yaml.asMap(item, "A scenario");
-            if (map == null) {
-                continue;
-            }
-            yaml.unknownKeys(map, SCENARIO_KEYS, "a scenario");
+        yaml.eachMap(list, "a scenario", SCENARIO_KEYS, map -> {
             String name = yaml.requiredText(map, "name", "a scenario");
             if (name != null) {
                 Location previous = names.putIfAbsent(name, map.entries().get("name").value().location());
@@ -429,7 +418,7 @@ public final class PlanParser {
             if (name != null) {
                 scenarios.add(new Scenario(name, weight, steps, data == planData ? null : data));
             }
-        }
+        });
         return scenarios;
     }
 
@@ -442,17 +431,12 @@ public final class PlanParser {
             error(node.location(), "steps is empty; a scenario needs at least one request.");
         }
         List<Step> steps = new ArrayList<>();
-        for (Node item : list.items()) {
-            MapNode map = yaml.asMap(item, "A step");
-            if (map == null) {
-                continue;
-            }
-            yaml.unknownKeys(map, STEP_KEYS, "a step");
+        yaml.eachMap(list, "a step", STEP_KEYS, map -> {
             Step step = step(map, data);
             if (step != null) {
                 steps.add(step);
             }
-        }
+        });
         return steps;
     }
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Typed reads of {@link YamlTree} nodes for the plan parser: durations, whole numbers, numbers, booleans, text,
@@ -108,6 +109,25 @@ final class YamlReaders {
                 error(entry.keyLocation(), "Unknown key '" + entry.key() + "' in " + where + "; "
                         + (suggestion != null ? "did you mean '" + suggestion + "'? " : "")
                         + "Known keys: " + String.join(", ", known) + ".");
+            }
+        }
+    }
+
+    /**
+     * Reads the items of a list of mappings, in order: an item that is not a mapping is an error and is skipped;
+     * each other one is checked for unknown keys, then handed to {@code item}.
+     *
+     * @param list  the list
+     * @param where what an item is, for the messages, e.g. {@code "a stage"}
+     * @param known the keys an item may have
+     * @param item  reads one item
+     */
+    void eachMap(ListNode list, String where, Set<String> known, Consumer<MapNode> item) {
+        for (Node node : list.items()) {
+            MapNode map = asMap(node, capitalise(where));
+            if (map != null) {
+                unknownKeys(map, known, where);
+                item.accept(map);
             }
         }
     }

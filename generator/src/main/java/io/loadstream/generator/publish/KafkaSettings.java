@@ -32,9 +32,7 @@ public final class KafkaSettings {
      * @return new properties
      */
     public static Properties producer(String bootstrap, String clientId, Map<String, String> overrides) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        Properties props = named(bootstrap, clientId);
         // Exactly one record per request, even when a send is retried: the topic's count is the request count.
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // Idempotence requires acknowledgement by all in-sync replicas.
@@ -54,8 +52,7 @@ public final class KafkaSettings {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.putAll(overrides);
-        return props;
+        return withOverrides(props, overrides);
     }
 
     /**
@@ -68,9 +65,7 @@ public final class KafkaSettings {
      * @return new properties
      */
     public static Properties controlConsumer(String bootstrap, String clientId, Map<String, String> overrides) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        Properties props = named(bootstrap, clientId);
         // No group: nothing to commit, and no rebalance between generators.
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         // An empty fetch waits at most 500 ms at the broker (Kafka's default, stated here on purpose): a record that
@@ -79,9 +74,7 @@ public final class KafkaSettings {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 500);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.putAll(overrides);
-        removeProducerOnly(props);
-        return props;
+        return withoutProducerOnly(withOverrides(props, overrides));
     }
 
     /**
@@ -94,18 +87,31 @@ public final class KafkaSettings {
     public static Properties admin(String bootstrap, Map<String, String> overrides) {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return withoutProducerOnly(withOverrides(props, overrides));
+    }
+
+    /** What the producer and the consumer share: the servers, and the client id. */
+    private static Properties named(String bootstrap, String clientId) {
+        Properties props = new Properties();
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return props;
+    }
+
+    /** The user's properties, applied last so that they win (security settings, say). */
+    private static Properties withOverrides(Properties props, Map<String, String> overrides) {
         props.putAll(overrides);
-        removeProducerOnly(props);
         return props;
     }
 
     /** The user's file may carry producer tuning; other clients would log it as unknown. */
-    private static void removeProducerOnly(Properties props) {
+    private static Properties withoutProducerOnly(Properties props) {
         for (String key : ProducerConfig.configNames()) {
             if (!ConsumerConfig.configNames().contains(key) && !CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG.equals(key)
                     && !key.startsWith("ssl.") && !key.startsWith("sasl.") && !key.startsWith("security.")) {
                 props.remove(key);
             }
         }
+        return props;
     }
 }
