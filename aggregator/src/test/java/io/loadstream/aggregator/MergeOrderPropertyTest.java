@@ -33,7 +33,8 @@ class MergeOrderPropertyTest {
         }
         for (int i = 0; i < latencies.size(); i++) {
             ErrorClass error = classes[random.nextInt(classes.length)];
-            var timing = EventFixtures.request("r", "GET /p", 1_000L + i, latencies.get(i), 200 + random.nextInt(4), error);
+            var timing = EventFixtures.request("r", "GET /p", 1_000L + i, latencies.get(i), 200 + random.nextInt(4),
+                    error);
             everything.record(timing, 1_000L + i);
             parts.get(random.nextInt(groups)).record(timing, 1_000L + i);
         }

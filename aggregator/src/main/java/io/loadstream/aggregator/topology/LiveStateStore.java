@@ -69,6 +69,21 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
         return new Builder(defaultWindowMs, defaultGraceMs);
     }
 
+    /**
+     * Returns a store without a changelog, for unit tests of a processor with Kafka Streams'
+     * {@code MockProcessorContext}, which cannot host a changelogged store. Never for a topology: exactly once
+     * depends on the changelog (see {@link #builder}).
+     *
+     * @param defaultWindowMs window size of runs whose stored meta data is missing, in milliseconds
+     * @param defaultGraceMs  grace of such runs, in milliseconds
+     * @return a new store, not yet initialized
+     */
+    static LiveStateStore withoutChangelog(long defaultWindowMs, long defaultGraceMs) {
+        return new LiveStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NAME), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled().build(), defaultWindowMs,
+                defaultGraceMs);
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -61,7 +61,7 @@ class AggregateProcessorTest {
     @BeforeEach
     void start() {
         context = new MockProcessorContext<>(new Properties(), new TaskId(0, 0), stateDir.toFile());
-        LiveStateStore store = LiveStateStore.builder(10_000, 2_000).build();
+        LiveStateStore store = LiveStateStore.withoutChangelog(10_000, 2_000);
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         AggregatorConfig config = AggregatorConfig.defaults("127.0.0.1:1").withPartitions(1).withIdleTimeout(IDLE);
@@ -77,11 +77,11 @@ class AggregateProcessorTest {
         send(ok(RUN, A, T0 + 100, 1_000));
         send(ok(RUN, A, T0 + 9_999, 3_000));
 
-        // when: the clock reaches end + grace - 1 ms, nothing is sent
+        // when: the clock reaches end + grace - 1 ms, the window stays open
         send(control(RUN, ControlType.HEARTBEAT, T0 + 11_999, 0, 1), T0 + 11_999);
-        assertThat(context.forwarded()).isEmpty();
+        assertThat(windows()).isEmpty();
 
-        // then: at end + grace, the window, the changed totals and the * share go each to their sink
+        // then: at end + grace, the window and the * share go each to their sink, after the changed totals
         send(control(RUN, ControlType.HEARTBEAT, T0 + 12_000, 0, 1), T0 + 12_000);
         List<EndpointWindow> windows = windows();
         assertThat(windows).hasSize(1);
@@ -90,11 +90,11 @@ class AggregateProcessorTest {
         assertThat(key(context.forwarded(AggregatorTopology.WINDOWS).get(0)))
                 .isEqualTo(EventKeys.windowKey(RUN, A, T0));
         assertThat(context.forwarded(AggregatorTopology.WINDOWS).get(0).record().timestamp()).isEqualTo(T0 + 12_000);
-        assertThat(totals()).singleElement().satisfies(t -> {
+        assertThat(totals()).last().satisfies(t -> {
             assertThat(t.getComplete()).isFalse();
             assertThat(t.getStats().getCount()).isEqualTo(2);
         });
-        StarPartial share = shares().get(0);
+        StarPartial share = shares().get(shares().size() - 1);
         assertThat(share.closedUpToMs()).isEqualTo(T0 + 10_000);
         assertThat(share.complete()).isFalse();
         assertThat(share.windows()).containsOnlyKeys(T0);
@@ -112,6 +112,7 @@ class AggregateProcessorTest {
         assertThat(tick.getInterval()).isEqualTo(Duration.ofMillis(AggregateProcessor.TICK_MS));
 
         // when: the punctuator fires just before the idle timeout, nothing closes
+        context.resetForwards();
         tick.getPunctuator().punctuate(T0 + IDLE.toMillis() - 1);
         assertThat(context.forwarded()).isEmpty();
 
@@ -231,8 +232,10 @@ class AggregateProcessorTest {
 
     private void send(RequestTiming request) {
         context.setRecordMetadata(TOPICS.requests(), 0, offset++);
-        processor.process(new Record<>(bytes(EventKeys.requestKey(request.getRunId(), request.getEndpoint())),
-                EventSerdes.requestTiming().serialize(TOPICS.requests(), request), request.getIntendedStartUs() / 1000));
+        // Not EventKeys.requestKey: it refuses the illegal names that some tests send.
+        processor.process(new Record<>(bytes(request.getRunId() + EventKeys.SEPARATOR + request.getEndpoint()),
+                EventSerdes.requestTiming().serialize(TOPICS.requests(), request),
+                request.getIntendedStartUs() / 1000));
     }
 
     private void send(RunControl control, long watermarkMs) {
