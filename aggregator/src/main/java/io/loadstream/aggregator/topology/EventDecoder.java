@@ -59,14 +59,9 @@ final class EventDecoder {
      */
     RequestTiming request(Record<byte[], byte[]> record, RecordMetadata source) {
         RequestTiming timing = decode(EventSerdes.requestTiming(), record, source);
-        if (timing == null) {
-            return null;
-        }
-        if (timing.getEndpoint().isEmpty()) {
-            deadLetter(record, source, "EMPTY_ENDPOINT", "The request has no endpoint name");
-            return null;
-        }
-        return hasLegalRunId(timing.getRunId(), record, source) ? timing : null;
+        return timing != null
+                && isNamed(timing.getEndpoint(), "EMPTY_ENDPOINT", "The request has no endpoint name", record, source)
+                && hasLegalRunId(timing.getRunId(), record, source) ? timing : null;
     }
 
     /**
@@ -86,14 +81,9 @@ final class EventDecoder {
      */
     SystemSample system(Record<byte[], byte[]> record, RecordMetadata source) {
         SystemSample sample = decode(EventSerdes.systemSample(), record, source);
-        if (sample == null) {
-            return null;
-        }
-        if (sample.getHost().isEmpty()) {
-            deadLetter(record, source, "EMPTY_HOST", "The system sample has no host name");
-            return null;
-        }
-        return hasLegalRunId(sample.getRunId(), record, source) ? sample : null;
+        return sample != null
+                && isNamed(sample.getHost(), "EMPTY_HOST", "The system sample has no host name", record, source)
+                && hasLegalRunId(sample.getRunId(), record, source) ? sample : null;
     }
 
     private <T extends SpecificRecord> T decode(AvroSerde<T> serde, Record<byte[], byte[]> record,
@@ -109,6 +99,15 @@ final class EventDecoder {
             deadLetter(record, source, "NULL_VALUE", "The record has no value (a tombstone)");
         }
         return event;
+    }
+
+    private boolean isNamed(String name, String reason, String message, Record<byte[], byte[]> record,
+                            RecordMetadata source) {
+        if (name.isEmpty()) {
+            deadLetter(record, source, reason, message);
+            return false;
+        }
+        return true;
     }
 
     private boolean hasLegalRunId(String runId, Record<byte[], byte[]> record, RecordMetadata source) {

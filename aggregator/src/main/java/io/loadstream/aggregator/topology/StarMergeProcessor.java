@@ -170,11 +170,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], byte
                         totals[i].writeTo(out, scratch);
                     }
                 }
-                out.writeInt(pending.size());
-                for (Map.Entry<Long, Accumulator> window : pending.entrySet()) {
-                    out.writeLong(window.getKey());
-                    window.getValue().writeTo(out, scratch);
-                }
+                StarPartial.writeWindows(out, pending, scratch);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -196,11 +192,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], byte
                     merge.totals[i] = Accumulator.readFrom(in);
                 }
             }
-            int windows = in.readInt();
-            for (int i = 0; i < windows; i++) {
-                long start = in.readLong();
-                merge.pending.put(start, Accumulator.readFrom(in));
-            }
+            StarPartial.readWindows(in, merge.pending);
             return merge;
         }
     }
