@@ -36,8 +36,8 @@ final class EventDecoder {
     private final Emitter out;
     private final Sensor deadLetters;
     private long deadLetterCount;
-    /** The last run id found legal: runs come in long streams, so most records need no check. */
-    private String legalRunId = "";
+    /** The last run id found legal (null before the first): runs come in long streams, so most need no check. */
+    private String legalRunId;
 
     /**
      * Creates the entrance of one task.
