@@ -28,7 +28,8 @@ final class Emitter {
     private final String totalsStep;
     private final int partition;
     private final int partitionCount;
-    private final ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
+    /** For encoding shares; allocated on first use (a few hundred KB, and only the first stage sends shares). */
+    private ByteBuffer scratch;
 
     private Emitter(ProcessorContext<byte[], byte[]> context, Topics topics, String windowsStep, String totalsStep,
                     int partition, int partitionCount) {
@@ -143,6 +144,9 @@ final class Emitter {
      */
     void share(String runId, long windowSizeMs, long closedUpToMs, boolean complete,
                NavigableMap<Long, Accumulator> windows, Accumulator totals, long timestampMs) {
+        if (scratch == null) {
+            scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
+        }
         StarPartial share = new StarPartial(partition, partitionCount, windowSizeMs, closedUpToMs, complete, windows,
                 totals);
         context.forward(new Record<>(bytes(runId), share.encode(scratch), timestampMs),
