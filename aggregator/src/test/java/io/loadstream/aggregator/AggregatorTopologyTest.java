@@ -1,9 +1,10 @@
 package io.loadstream.aggregator;
 
-import static io.loadstream.aggregator.Events.control;
-import static io.loadstream.aggregator.Events.ok;
-import static io.loadstream.aggregator.Events.request;
-import static io.loadstream.aggregator.Events.started;
+import static io.loadstream.schemas.fixtures.EventFixtures.control;
+import static io.loadstream.schemas.fixtures.EventFixtures.ok;
+import static io.loadstream.schemas.fixtures.EventFixtures.request;
+import static io.loadstream.schemas.fixtures.EventFixtures.started;
+import static io.loadstream.schemas.fixtures.EventFixtures.system;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loadstream.events.ControlType;
@@ -12,6 +13,9 @@ import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemWindow;
+import io.loadstream.schemas.DeadLetters;
+import io.loadstream.schemas.LatencyHistograms;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,8 +37,8 @@ class AggregatorTopologyTest {
     private static final String RUN = "run-1";
     private static final String A = "GET /a";
     private static final String B = "POST /b";
-    /** A window boundary: 2026-01-01T00:00:00Z. */
-    private static final long T0 = 1_767_225_600_000L;
+    /** A window boundary (a whole minute), and now: test records carry current times. */
+    private static final long T0 = EventFixtures.nowMs();
 
     @TempDir
     Path stateDir;
@@ -52,7 +56,7 @@ class AggregatorTopologyTest {
     }
 
     @Test
-    void emitsEachWindowOnceWhenTheRunClockPassesItsEndPlusGrace() throws Exception {
+    void emitsEachWindowOnceWhenTheRunClockPassesItsEndPlusGrace() {
         // given: a run with 10 s windows and 2 s grace, and requests in its first window
         harness.send(started(RUN, T0, 10_000, 2_000), T0);
         harness.send(ok(RUN, A, T0 + 100, 1_000));
@@ -83,7 +87,7 @@ class AggregatorTopologyTest {
         assertThat(a.getStats().getMeanUs()).isEqualTo((1_000 + 3_000 + 50_000 + 10_000_000) / 4.0);
         assertThat(a.getStats().getBytesSent()).isEqualTo(400);
         assertThat(a.getThroughputRps()).isEqualTo(0.4);
-        Histogram histogram = decode(a.getStats().getHistogram().array());
+        Histogram histogram = LatencyHistograms.decode(a.getStats().getHistogram());
         assertThat(histogram.getTotalCount()).isEqualTo(4);
         assertThat(histogram.getMaxValue()).isEqualTo(histogram.highestEquivalentValue(10_000_000));
         assertThat(closed.get(RUN + "|" + B + "|" + T0).getStats().getCount()).isEqualTo(1);
@@ -91,7 +95,7 @@ class AggregatorTopologyTest {
         assertThat(all.getEndpoint()).isEqualTo("*");
         assertThat(all.getStats().getCount()).isEqualTo(5);
         assertThat(all.getStats().getMinUs()).isEqualTo(1_000);
-        assertThat(decode(all.getStats().getHistogram().array()).getTotalCount()).isEqualTo(5);
+        assertThat(LatencyHistograms.decode(all.getStats().getHistogram()).getTotalCount()).isEqualTo(5);
 
         // and: more heartbeats do not emit the window again
         harness.send(control(RUN, ControlType.HEARTBEAT, T0 + 13_000, 0, 1), T0 + 13_000);
@@ -172,8 +176,11 @@ class AggregatorTopologyTest {
         assertThat(dead).hasSize(1);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{\"not\":\"avro\"}");
         assertThat(new String(dead.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("bad-key");
-        assertThat(new String(dead.get(0).headers().lastHeader("loadstream.dlq.reason").value(),
-                StandardCharsets.UTF_8)).isEqualTo("BAD_HEADER");
+        assertThat(DeadLetters.read(dead.get(0).headers(), DeadLetters.REASON)).isEqualTo("BAD_HEADER");
+        assertThat(DeadLetters.read(dead.get(0).headers(), DeadLetters.SOURCE))
+                .isEqualTo(TopologyHarness.TOPICS.requests() + "/0@0");
+        assertThat(DeadLetters.read(dead.get(0).headers(), DeadLetters.CONSUMER)).isEqualTo("aggregator");
+        assertThat(DeadLetters.read(dead.get(0).headers(), DeadLetters.MESSAGE)).isNotBlank();
         assertThat(completeTotals().get(RUN + "|*").getStats().getCount()).isEqualTo(1);
         assertThat(harness.driver.metrics().entrySet().stream()
                 .filter(m -> m.getKey().name().equals("dead-letter-total"))
@@ -323,9 +330,9 @@ class AggregatorTopologyTest {
     @Test
     void systemSamplesMakeWindowsPerHostWithMeanAndMax() {
         harness.send(started(RUN, T0, 10_000, 2_000), T0);
-        harness.send(Events.system(RUN, "gen-host", T0 + 1_000, 10.0, 100));
-        harness.send(Events.system(RUN, "gen-host", T0 + 2_000, 30.0, 300));
-        harness.send(Events.system(RUN, "gen-host", T0 + 11_000, 50.0, 500));
+        harness.send(system(RUN, "gen-host", T0 + 1_000, 10.0, 100));
+        harness.send(system(RUN, "gen-host", T0 + 2_000, 30.0, 300));
+        harness.send(system(RUN, "gen-host", T0 + 11_000, 50.0, 500));
         harness.send(control(RUN, ControlType.HEARTBEAT, T0 + 12_000, 0, 1), T0 + 12_000);
 
         List<KeyValue<String, SystemWindow>> first = TopologyHarness.drain(harness.systemWindows);
@@ -376,9 +383,5 @@ class AggregatorTopologyTest {
         return records.stream().collect(Collectors.toMap(
                 kv -> kv.value.getEndpoint() + "@" + (kv.value.getWindowStartMs() - T0),
                 kv -> kv.value.getStats().getCount()));
-    }
-
-    static Histogram decode(byte[] compressed) throws java.util.zip.DataFormatException {
-        return Histogram.decodeFromCompressedByteBuffer(java.nio.ByteBuffer.wrap(compressed), 0);
     }
 }

@@ -1,12 +1,14 @@
 package io.loadstream.aggregator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.io.BufferedReader;
@@ -43,10 +45,10 @@ class ExactlyOnceKillTest {
     private static final int EVENTS = 60_000;
     private static final String[] ENDPOINTS = {"GET /a", "GET /b", "POST /c", "GET /d/{id}", "PUT /e"};
     /**
-     * Now, on a 10 s boundary: records on a real broker must be recent, or its 7-day retention deletes them (and the
-     * windows the aggregator writes with their times) while the test runs.
+     * Now, on a minute boundary: records on a real broker must be recent, or its 7-day retention deletes them (and
+     * the windows the aggregator writes with their times) while the test runs.
      */
-    private static final long T0 = KafkaRun.recentStart();
+    private static final long T0 = EventFixtures.nowMs();
 
     @TempDir
     Path stateDir;
@@ -63,7 +65,7 @@ class ExactlyOnceKillTest {
         String appId = TestKafka.uniqueTopic("eos-app");
         Map<String, Long> sent = new HashMap<>();
         try (KafkaRun run = new KafkaRun(kafka, topics, PARTITIONS)) {
-            run.sendToAllPartitions(Events.started(runId, T0, 1_000, 200), T0);
+            run.sendToAllPartitions(EventFixtures.started(runId, T0, 1_000, 200), T0);
             run.flush();
 
             // when: the first aggregator reads a stream that keeps coming, and is killed once it has emitted windows
@@ -73,15 +75,14 @@ class ExactlyOnceKillTest {
                     () -> produce(run, runId, 0, EVENTS / 2, sent, stop));
             try (KafkaConsumer<byte[], byte[]> windows = run.committedConsumer(topics.windows())) {
                 KafkaRun.Output<EndpointWindow> seen = new KafkaRun.Output<>();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (seen.last.size() < 10 && System.nanoTime() < deadline) {
-                    run.windowsConsumer(seen, windows);
-                }
-                assertThat(seen.last).as("windows before the kill").hasSizeGreaterThanOrEqualTo(10);
+                // The consumer is not thread-safe: poll it on this thread.
+                await("10 windows before the kill").atMost(Duration.ofSeconds(120)).pollInSameThread()
+                        .pollInterval(Duration.ZERO)
+                        .until(() -> run.windowsConsumer(seen, windows).last.size() >= 10);
             }
             first.destroyForcibly();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            int produced = producing.get(60, TimeUnit.SECONDS);
+            int produced = producing.get(120, TimeUnit.SECONDS);
 
             // and: the rest of the run is produced while it is down, and a new aggregator takes over
             produced += produce(run, runId, produced, EVENTS - produced, sent, stop);
@@ -119,13 +120,13 @@ class ExactlyOnceKillTest {
         int i = from;
         for (; i < from + count && !stop.get(); i++) {
             String endpoint = ENDPOINTS[i % ENDPOINTS.length];
-            run.send(Events.ok(runId, endpoint, T0 + i, 1_000 + (i % 997) * 10L));
+            run.send(EventFixtures.ok(runId, endpoint, T0 + i, 1_000 + (i % 997) * 10L));
             synchronized (sent) {
                 sent.merge(endpoint, 1L, Long::sum);
             }
             if (i % 500 == 499) {
                 run.flush();
-                run.sendToAllPartitions(Events.control(runId, ControlType.HEARTBEAT, T0 + i, 0, 1), T0 + i);
+                run.sendToAllPartitions(EventFixtures.control(runId, ControlType.HEARTBEAT, T0 + i, 0, 1), T0 + i);
                 // Paced, so that the aggregator is killed in the middle of the stream.
                 sleepQuietly(20);
             }

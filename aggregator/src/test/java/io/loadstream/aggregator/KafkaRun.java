@@ -1,5 +1,7 @@
 package io.loadstream.aggregator;
 
+import static org.awaitility.Awaitility.await;
+
 import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
@@ -8,6 +10,7 @@ import io.loadstream.events.RunControl;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.TestKafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,15 +38,6 @@ final class KafkaRun implements AutoCloseable {
     /** Requests acknowledged per run and generator ({@code runId|generatorId}) and partition. */
     private final Map<String, long[]> acknowledged = new HashMap<>();
     private final java.util.Queue<Exception> failures = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    /**
-     * A run start for tests on a real broker: now, rounded down to 10 s so that windows of 1, 2 and 10 s align with
-     * it. Fixed dates in the past do not work there: the broker's retention (7 days) deletes such records, and the
-     * windows written with their times, at its next check, while the test reads them.
-     */
-    static long recentStart() {
-        return System.currentTimeMillis() / 10_000 * 10_000;
-    }
 
     KafkaRun(TestKafka kafka, Topics topics, int partitions) {
         this.kafka = kafka;
@@ -89,7 +83,7 @@ final class KafkaRun implements AutoCloseable {
                 perPartition.add(count);
             }
         }
-        RunControl control = Events.control(runId, ControlType.FINISHED, timestampMs, segmentIndex, segments);
+        RunControl control = EventFixtures.control(runId, ControlType.FINISHED, timestampMs, segmentIndex, segments);
         control.setSource(generatorId);
         control.setRequestsSent(perPartition.stream().mapToLong(Long::longValue).sum());
         control.setRequestsPerPartition(perPartition);
@@ -141,23 +135,29 @@ final class KafkaRun implements AutoCloseable {
         return consumer;
     }
 
-    /** Reads complete totals until {@code done} holds for them or the timeout passes. */
+    /**
+     * Reads complete totals until {@code done} holds for them; fails when the timeout passes first, or when complete
+     * totals of one key come twice.
+     */
     Map<String, EndpointTotals> completeTotals(Predicate<Map<String, EndpointTotals>> done, Duration timeout) {
         Map<String, EndpointTotals> complete = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer = committedConsumer(topics.totals())) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!done.test(complete) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    EndpointTotals totals = EventSerdes.endpointTotals().deserialize(r.topic(), r.value());
-                    if (totals.getComplete()) {
-                        EndpointTotals before = complete.put(new String(r.key(), StandardCharsets.UTF_8), totals);
-                        if (before != null) {
-                            throw new AssertionError("Complete totals emitted twice for " + totals.getRunId() + "|"
-                                    + totals.getEndpoint());
+            // The consumer is not thread-safe: poll it on this thread.
+            await("complete totals on " + topics.totals()).atMost(timeout).pollInSameThread()
+                    .pollInterval(Duration.ZERO).until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                            EndpointTotals totals = EventSerdes.endpointTotals().deserialize(r.topic(), r.value());
+                            if (totals.getComplete()) {
+                                EndpointTotals before =
+                                        complete.put(new String(r.key(), StandardCharsets.UTF_8), totals);
+                                if (before != null) {
+                                    throw new AssertionError("Complete totals emitted twice for "
+                                            + totals.getRunId() + "|" + totals.getEndpoint());
+                                }
+                            }
                         }
-                    }
-                }
-            }
+                        return done.test(complete);
+                    });
         }
         return complete;
     }
@@ -173,11 +173,11 @@ final class KafkaRun implements AutoCloseable {
             consumer.assign(partitionsOf);
             consumer.seekToBeginning(partitionsOf);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitionsOf);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (partitionsOf.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                windowsConsumer(out, consumer);
-            }
+            await("windows up to the end of " + topics.windows()).atMost(timeout).pollInSameThread()
+                    .pollInterval(Duration.ZERO).until(() -> {
+                        windowsConsumer(out, consumer);
+                        return partitionsOf.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+                    });
         }
         return out;
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loadstream.aggregator.stats.Accumulator;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.LatencyStats;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,7 +33,8 @@ class MergeOrderPropertyTest {
         }
         for (int i = 0; i < latencies.size(); i++) {
             ErrorClass error = classes[random.nextInt(classes.length)];
-            var timing = Events.request("r", "GET /p", 1_000L + i, latencies.get(i), 200 + random.nextInt(4), error);
+            var timing = EventFixtures.request("r", "GET /p", 1_000L + i, latencies.get(i), 200 + random.nextInt(4),
+                    error);
             everything.record(timing, 1_000L + i);
             parts.get(random.nextInt(groups)).record(timing, 1_000L + i);
         }

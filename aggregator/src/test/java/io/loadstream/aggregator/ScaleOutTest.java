@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
+import io.loadstream.events.ErrorClass;
 import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import java.nio.file.Path;
@@ -26,10 +28,10 @@ class ScaleOutTest {
 
     private static final int PARTITIONS = 4;
     /**
-     * Now, on a 10 s boundary: records on a real broker must be recent, or its 7-day retention deletes them (and the
-     * windows the aggregator writes with their times) while the test runs.
+     * Now, on a minute boundary: records on a real broker must be recent, or its 7-day retention deletes them (and
+     * the windows the aggregator writes with their times) while the test runs.
      */
-    private static final long T0 = KafkaRun.recentStart();
+    private static final long T0 = EventFixtures.nowMs();
     private static final String[] ENDPOINTS = {"GET /a", "GET /b", "POST /c", "GET /d/{id}", "PUT /e", "GET /f"};
 
     @TempDir
@@ -112,17 +114,17 @@ class ScaleOutTest {
                 Random random = new Random(runId.hashCode());
                 long t0 = base;
                 base += 30_000;
-                run.sendToAllPartitions(Events.started(runId, t0, 2_000, 500), t0);
+                run.sendToAllPartitions(EventFixtures.started(runId, t0, 2_000, 500), t0);
                 for (int i = 0; i < 20_000; i++) {
                     long at = t0 + i;
                     String endpoint = ENDPOINTS[random.nextInt(ENDPOINTS.length)];
                     long latency = (long) (Math.exp(random.nextGaussian()) * 20_000);
                     run.send(random.nextInt(50) == 0
-                            ? Events.request(runId, endpoint, at, latency, 503, io.loadstream.events.ErrorClass.STATUS)
-                            : Events.ok(runId, endpoint, at, latency));
+                            ? EventFixtures.request(runId, endpoint, at, latency, 503, ErrorClass.STATUS)
+                            : EventFixtures.ok(runId, endpoint, at, latency));
                     if (i % 1_000 == 999) {
                         run.flush();
-                        run.sendToAllPartitions(Events.control(runId, ControlType.HEARTBEAT, at, 0, 1), at);
+                        run.sendToAllPartitions(EventFixtures.control(runId, ControlType.HEARTBEAT, at, 0, 1), at);
                     }
                 }
                 run.flush();

@@ -3,10 +3,12 @@ package io.loadstream.aggregator.stats;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.LatencyStats;
 import io.loadstream.events.RequestTiming;
+import io.loadstream.schemas.LatencyHistograms;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
@@ -19,15 +21,11 @@ import org.HdrHistogram.Histogram;
  * accumulators adds their histograms, so percentiles of the merge are exact to the histogram's precision (3
  * significant digits); percentiles are never averaged.
  *
- * <p>Histograms track 1 µs to {@value #HIGHEST_TRACKABLE_US} µs (one hour); larger values are clamped to that, and
- * negative ones to 0. Not thread-safe: one Streams task owns each instance.
+ * <p>Histograms have loadstream's layout ({@link LatencyHistograms}: 1 µs to one hour, 3 significant digits);
+ * larger values are recorded as one hour, and negative ones as 0. Not thread-safe: one Streams task owns each
+ * instance.
  */
 public final class Accumulator {
-
-    /** Highest latency a histogram tracks, in microseconds (one hour); larger values are clamped to it. */
-    public static final long HIGHEST_TRACKABLE_US = 3_600_000_000L;
-    /** Significant decimal digits of every histogram. */
-    public static final int SIGNIFICANT_DIGITS = 3;
 
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
     private static final int FORMAT_VERSION = 1;
@@ -51,22 +49,12 @@ public final class Accumulator {
 
     /** Creates an empty accumulator. */
     public Accumulator() {
-        this(newHistogram(), newHistogram());
+        this(LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram());
     }
 
     private Accumulator(Histogram latency, Histogram serviceTime) {
         this.latency = latency;
         this.serviceTime = serviceTime;
-    }
-
-    /**
-     * Returns a new empty histogram with loadstream's layout: 1 µs to {@value #HIGHEST_TRACKABLE_US} µs, 3
-     * significant digits.
-     *
-     * @return a new histogram
-     */
-    public static Histogram newHistogram() {
-        return new Histogram(1, HIGHEST_TRACKABLE_US, SIGNIFICANT_DIGITS);
     }
 
     /**
@@ -99,8 +87,8 @@ public final class Accumulator {
         if (eventMs > lastEventMs) {
             lastEventMs = eventMs;
         }
-        latency.recordValue(clamp(latencyUs));
-        serviceTime.recordValue(clamp(timing.getServiceTimeUs()));
+        latency.recordValue(LatencyHistograms.clampUs(latencyUs));
+        serviceTime.recordValue(LatencyHistograms.clampUs(timing.getServiceTimeUs()));
     }
 
     /** Counts one event that arrived after its window had closed (it is recorded here too). */
@@ -142,16 +130,12 @@ public final class Accumulator {
             }
         }
         if (statusSize == statusCodes.length) {
-            statusCodes = java.util.Arrays.copyOf(statusCodes, statusSize * 2);
-            statusCounts = java.util.Arrays.copyOf(statusCounts, statusSize * 2);
+            statusCodes = Arrays.copyOf(statusCodes, statusSize * 2);
+            statusCounts = Arrays.copyOf(statusCounts, statusSize * 2);
         }
         statusCodes[statusSize] = status;
         statusCounts[statusSize] = n;
         statusSize++;
-    }
-
-    private static long clamp(long us) {
-        return us < 0 ? 0 : Math.min(us, HIGHEST_TRACKABLE_US);
     }
 
     /** @return number of requests recorded */
@@ -200,7 +184,8 @@ public final class Accumulator {
     }
 
     /**
-     * Returns these statistics as the Avro {@link LatencyStats}, histograms in HdrHistogram's compressed encoding.
+     * Returns these statistics as the Avro {@link LatencyStats}, histograms in the wire encoding of
+     * {@link LatencyHistograms#encode}.
      *
      * @return a new record
      */
@@ -225,27 +210,16 @@ public final class Accumulator {
                 .setMinUs(count == 0 ? 0 : minUs)
                 .setMaxUs(count == 0 ? 0 : maxUs)
                 .setMeanUs(count == 0 ? 0.0 : (double) sumUs / count)
-                .setHistogram(compressed(latency))
-                .setServiceTimeHistogram(compressed(serviceTime))
+                .setHistogram(LatencyHistograms.encode(latency))
+                .setServiceTimeHistogram(LatencyHistograms.encode(serviceTime))
                 .build();
-    }
-
-    /**
-     * Encodes a histogram in HdrHistogram's compressed encoding ({@code encodeIntoCompressedByteBuffer}).
-     *
-     * @param histogram the histogram
-     * @return a buffer positioned at 0 holding exactly the encoding
-     */
-    public static ByteBuffer compressed(Histogram histogram) {
-        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
-        return ByteBuffer.wrap(java.util.Arrays.copyOf(buffer.array(), length));
     }
 
     /**
      * Writes this accumulator in loadstream's internal state format (for state stores and the {@code *} partials):
      * the fields, then both histograms in HdrHistogram's uncompressed encoding, which is faster than the compressed
-     * one and still skips runs of empty buckets.
+     * wire encoding of {@link LatencyHistograms#encode} and still skips runs of empty buckets. (State, not wire: it is
+     * read back only by {@link #readFrom(DataInput)}, into {@link LatencyHistograms}' layout.)
      *
      * @param out     where to write
      * @param scratch a reusable buffer of at least {@link #scratchCapacity()} bytes
@@ -330,7 +304,7 @@ public final class Accumulator {
 
     /** @return the scratch buffer size that {@link #writeTo(DataOutput, ByteBuffer)} needs, in bytes */
     public static int scratchCapacity() {
-        return newHistogram().getNeededByteBufferCapacity();
+        return LatencyHistograms.newHistogram().getNeededByteBufferCapacity();
     }
 
     private static void writeHistogram(DataOutput out, Histogram histogram, ByteBuffer scratch) throws IOException {
@@ -344,12 +318,13 @@ public final class Accumulator {
         int length = in.readInt();
         byte[] bytes = new byte[length];
         in.readFully(bytes);
-        Histogram decoded = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), HIGHEST_TRACKABLE_US);
-        if (decoded.getHighestTrackableValue() == HIGHEST_TRACKABLE_US
-                && decoded.getNumberOfSignificantValueDigits() == SIGNIFICANT_DIGITS) {
+        Histogram decoded = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes),
+                LatencyHistograms.HIGHEST_TRACKABLE_US);
+        if (LatencyHistograms.hasLayout(decoded)) {
             return decoded;
         }
-        Histogram histogram = newHistogram();
+        // State written with another layout (an older version): re-recorded, so that it merges with the rest.
+        Histogram histogram = LatencyHistograms.newHistogram();
         histogram.add(decoded);
         return histogram;
     }

@@ -14,11 +14,35 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
 
-/** Builds the aggregator's topology; see {@code docs/AGGREGATOR.md} for its shape. */
+/**
+ * Builds the aggregator's topology; see {@code docs/AGGREGATOR.md} for its shape. Each processor sends each output
+ * record to the named step that writes it ({@code context.forward(record, name)}, see {@link Emitter}); the names
+ * are the constants below, and the topics they write to come from the configuration ({@link Topics}).
+ */
 public final class AggregatorTopology {
 
     /** Name of the internal repartition topic of the {@code *} shares (prefixed by the application id). */
     public static final String STAR_PARTIALS = "star-partials";
+
+    /** Sink of the first stage's windows. */
+    static final String WINDOWS = "windows";
+    /** Sink of the first stage's totals. */
+    static final String TOTALS = "totals";
+    /** Sink of the system windows. */
+    static final String SYSTEM_WINDOWS = "system-windows";
+    /** Sink of the records that do not decode. */
+    static final String DEAD_LETTERS = "dead-letters";
+    /**
+     * First step of the repartitioning of the {@code *} shares: the name Kafka Streams gives the null-key filter in
+     * front of the repartition sink of {@code repartition(Repartitioned.withName(STAR_PARTIALS))}. (The DSL names it
+     * after ours and offers no way to name it directly; should an upgrade rename it, every topology test fails with
+     * "Unknown downstream node".)
+     */
+    static final String STAR_SHARES = STAR_PARTIALS + "-repartition-filter";
+    /** Sink of the {@code *} windows. */
+    static final String STAR_WINDOWS = "star-windows";
+    /** Sink of the {@code *} totals. */
+    static final String STAR_TOTALS = "star-totals";
 
     private AggregatorTopology() {
     }
@@ -45,36 +69,24 @@ public final class AggregatorTopology {
         KStream<byte[], byte[]> events = builder.stream(
                 List.of(topics.requests(), topics.control(), topics.system()),
                 Consumed.with(bytes, bytes).withName("events"));
-        // Live histograms in memory, per run and endpoint; emits closed windows, totals and * shares.
-        KStream<byte[], Emitted> emitted = events.process(
+        // Live histograms in memory, per run and endpoint; sends closed windows, totals, system windows, dead
+        // letters and * shares, serialized, each to its named step below.
+        KStream<byte[], byte[]> aggregated = events.process(
                 () -> new AggregateProcessor(topics, config, partitionCount), Named.as("aggregate"),
                 LiveStateStore.NAME);
-        route(emitted, topics, "endpoint");
-        emitted.filter((key, value) -> value.kind() == Emitted.Kind.SYSTEM_WINDOW, Named.as("system-windows"))
-                .mapValues(Emitted::value, Named.as("system-windows-value"))
-                .to(topics.systemWindows(), Produced.with(bytes, bytes).withName("system-windows-sink"));
-        emitted.filter((key, value) -> value.kind() == Emitted.Kind.DEAD_LETTER, Named.as("dead-letters"))
-                .mapValues(Emitted::value, Named.as("dead-letters-value"))
-                .to(topics.dlq(), Produced.with(bytes, bytes).withName("dead-letters-sink"));
+        aggregated.to(topics.windows(), Produced.with(bytes, bytes).withName(WINDOWS));
+        aggregated.to(topics.totals(), Produced.with(bytes, bytes).withName(TOTALS));
+        aggregated.to(topics.systemWindows(), Produced.with(bytes, bytes).withName(SYSTEM_WINDOWS));
+        aggregated.to(topics.dlq(), Produced.with(bytes, bytes).withName(DEAD_LETTERS));
 
-        // The endpoints of a run spread over tasks: each task's * share goes, keyed by run id, to one merging task.
-        KStream<byte[], Emitted> star = emitted
-                .filter((key, value) -> value.kind() == Emitted.Kind.STAR_PARTIAL, Named.as("star-shares"))
-                .mapValues(Emitted::value, Named.as("star-shares-value"))
+        // The endpoints of a run spread over tasks: each task's * share goes, keyed by run id, to one merging task,
+        // which sends the * windows and totals to their own sinks (a sink shared with the first stage would join
+        // the two sub-topologies).
+        KStream<byte[], byte[]> star = aggregated
                 .repartition(Repartitioned.with(bytes, bytes).withName(STAR_PARTIALS))
                 .process(() -> new StarMergeProcessor(topics), Named.as("star-merge"), StarMergeProcessor.STORE);
-        route(star, topics, "star");
+        star.to(topics.windows(), Produced.with(bytes, bytes).withName(STAR_WINDOWS));
+        star.to(topics.totals(), Produced.with(bytes, bytes).withName(STAR_TOTALS));
         return builder.build();
-    }
-
-    /** Sends emitted windows and totals to their topics. */
-    private static void route(KStream<byte[], Emitted> emitted, Topics topics, String prefix) {
-        Serde<byte[]> bytes = Serdes.ByteArray();
-        emitted.filter((key, value) -> value.kind() == Emitted.Kind.WINDOW, Named.as(prefix + "-windows"))
-                .mapValues(Emitted::value, Named.as(prefix + "-windows-value"))
-                .to(topics.windows(), Produced.with(bytes, bytes).withName(prefix + "-windows-sink"));
-        emitted.filter((key, value) -> value.kind() == Emitted.Kind.TOTALS, Named.as(prefix + "-totals"))
-                .mapValues(Emitted::value, Named.as(prefix + "-totals-value"))
-                .to(topics.totals(), Produced.with(bytes, bytes).withName(prefix + "-totals-sink"));
     }
 }

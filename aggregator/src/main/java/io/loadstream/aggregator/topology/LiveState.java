@@ -2,6 +2,7 @@ package io.loadstream.aggregator.topology;
 
 import io.loadstream.aggregator.stats.Accumulator;
 import io.loadstream.aggregator.stats.SystemAccumulator;
+import io.loadstream.events.RequestTiming;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,42 +10,68 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The live state of one aggregator task: per run, its clock and windows, and per endpoint the open windows and the
- * totals, all as mutable {@link Accumulator}s in memory. Every object that changes marks itself dirty;
- * {@link LiveStateStore} writes the dirty ones (and deletes the dropped ones) to its changelogged store before
- * every commit, and rebuilds this state from that store after a restart.
+ * The live state of one aggregator task: its runs ({@link RunState}, which applies the run's rules), per endpoint
+ * the open windows and the totals, per host the open system windows, all as mutable accumulators in memory, and
+ * the runs closed recently. Every entry that changes marks itself dirty; {@link LiveStateStore} writes the dirty
+ * ones (and deletes the dropped ones) to its changelogged store before every commit, and rebuilds this state from
+ * that store after a restart.
  *
  * <p>Not thread-safe: one task owns it.
  */
 final class LiveState {
 
-    private static final byte RUN = 'R';
+    /** How long a closed run is remembered, so that stragglers do not reopen it, in milliseconds (wall clock). */
+    static final long FINISHED_RETENTION_MS = Duration.ofHours(1).toMillis();
+
+    static final byte RUN = 'R';
     private static final byte WINDOW = 'W';
     private static final byte TOTALS = 'T';
     private static final byte SYSTEM = 'S';
     private static final byte FINISHED = 'F';
 
+    private final String task;
+    private final long defaultWindowMs;
+    private final long defaultGraceMs;
     /** Runs with state, by run id. */
-    final Map<String, RunState> runs = new HashMap<>();
+    private final Map<String, RunState> runs = new HashMap<>();
     /** Runs closed recently, by run id: wall-clock time of the close, epoch ms. Records for them are ignored. */
-    final Map<String, Long> finishedRuns = new HashMap<>();
-
+    private final Map<String, Long> finishedRuns = new HashMap<>();
     private final List<Entry> dirty = new ArrayList<>();
     private final List<String> deleted = new ArrayList<>();
 
-    /** Something stored under one key. */
+    /**
+     * Creates an empty state.
+     *
+     * @param task            the task that owns it, for log messages
+     * @param defaultWindowMs window size of a run until its STARTED record says otherwise, in milliseconds
+     * @param defaultGraceMs  grace of such a run, in milliseconds
+     */
+    LiveState(String task, long defaultWindowMs, long defaultGraceMs) {
+        this.task = task;
+        this.defaultWindowMs = defaultWindowMs;
+        this.defaultGraceMs = defaultGraceMs;
+    }
+
+    /** Something stored under one key, which says when it changed. */
     abstract static class Entry {
-        String key;
-        boolean isDirty;
-        boolean removed;
+        final LiveState state;
+        private String key;
+        private boolean isDirty;
+        private boolean removed;
+
+        Entry(LiveState state) {
+            this.state = state;
+        }
 
         abstract String makeKey();
 
@@ -56,109 +83,89 @@ final class LiveState {
             }
             return key;
         }
+
+        /** Marks this entry to be written before the next commit. */
+        final void changed() {
+            if (!isDirty) {
+                isDirty = true;
+                state.dirty.add(this);
+            }
+        }
+
+        /** Deletes this entry from the store before the next commit; it is never written again. */
+        final void delete() {
+            removed = true;
+            state.deleted.add(key());
+        }
+
+        final boolean deleted() {
+            return removed;
+        }
     }
 
-    void markDirty(Entry entry) {
-        if (!entry.isDirty) {
-            entry.isDirty = true;
-            dirty.add(entry);
-        }
+    /** @return the task that owns this state, for log messages */
+    String task() {
+        return task;
     }
 
-    void remove(Entry entry) {
-        entry.removed = true;
-        deleted.add(entry.key());
+    /**
+     * @param runId a run id
+     * @return the run's state, or null when the run has no state here
+     */
+    RunState run(String runId) {
+        return runs.get(runId);
     }
 
-    /** The state of one run at this task. */
-    static final class RunState extends Entry {
-        final String runId;
-        long windowSizeMs;
-        long graceMs;
-        boolean configured;
-        /** Whether a window of the run was emitted by this task: its window size can no longer change. */
-        boolean emittedWindows;
-        int segmentCount = 1;
-        final BitSet finishedSegments = new BitSet();
-        /** Highest record timestamp of the run's requests and control records at this task, epoch ms. */
-        long clockMs = Long.MIN_VALUE;
-        /** Every window ending at or before this is closed; {@code Long.MIN_VALUE} before the first record. */
-        long closedUpToMs = Long.MIN_VALUE;
-        /** Clock at which the next window closes. */
-        long nextCloseAtMs = Long.MIN_VALUE;
-        boolean finishing;
-        /**
-         * Per source that sent FINISHED: how many of its requests it had acknowledged on this task's partition of
-         * the requests topic. The run closes as soon as this task has read their sum.
-         */
-        final Map<String, Long> expectedRequests = new HashMap<>();
-        /** Whether some FINISHED did not say how many requests it sent to this partition (an older generator). */
-        boolean expectedUnknown;
-        /** Wall-clock time of the run's last record at this task; not stored: after a restore it is unknown
-         *  ({@code Long.MIN_VALUE}) until the first wall-clock tick sets it to that tick's time. */
-        long lastActivityWallMs;
-        /** Wall-clock time of the run's last request at this task; not stored, like the last activity. */
-        long lastRequestWallMs = Long.MIN_VALUE;
-        final Map<String, EndpointState> endpoints = new HashMap<>();
-        final Map<String, TreeMap<Long, SystemEntry>> systemWindows = new HashMap<>();
+    /** @return the runs with state; do not close runs while iterating */
+    Collection<RunState> runs() {
+        return runs.values();
+    }
 
-        RunState(String runId, long windowSizeMs, long graceMs) {
-            this.runId = runId;
-            this.windowSizeMs = windowSizeMs;
-            this.graceMs = graceMs;
-        }
+    /**
+     * @param runId a run id
+     * @return whether the run was closed here within the last {@link #FINISHED_RETENTION_MS} ms
+     */
+    boolean isFinished(String runId) {
+        return finishedRuns.containsKey(runId);
+    }
 
-        long windowStart(long timestampMs) {
-            return timestampMs - Math.floorMod(timestampMs, windowSizeMs);
-        }
+    /**
+     * Starts keeping a new run, with the default window size and grace.
+     *
+     * @param runId     a legal run id of a run without state here
+     * @param nowWallMs wall-clock time, epoch ms: the run's last activity
+     * @return the new run
+     */
+    RunState open(String runId, long nowWallMs) {
+        RunState run = new RunState(this, runId, defaultWindowMs, defaultGraceMs, nowWallMs);
+        runs.put(runId, run);
+        run.changed();
+        return run;
+    }
 
-        @Override
-        String makeKey() {
-            return "R|" + runId;
-        }
-
-        @Override
-        void write(DataOutputStream out, ByteBuffer scratch) throws IOException {
-            out.writeByte(RUN);
-            out.writeUTF(runId);
-            out.writeLong(windowSizeMs);
-            out.writeLong(graceMs);
-            out.writeBoolean(configured);
-            out.writeBoolean(emittedWindows);
-            out.writeInt(segmentCount);
-            long[] finished = finishedSegments.toLongArray();
-            out.writeInt(finished.length);
-            for (long word : finished) {
-                out.writeLong(word);
+    /** Drops a closed run's entries, and remembers that it was closed (at {@code nowWallMs}, epoch ms). */
+    void drop(RunState run, long nowWallMs) {
+        for (EndpointState endpoint : run.endpoints.values()) {
+            for (WindowEntry window : endpoint.windows.values()) {
+                window.delete();
             }
-            out.writeLong(clockMs);
-            out.writeLong(closedUpToMs);
-            out.writeBoolean(finishing);
-            // Added later: restore() reads it only when present.
-            out.writeInt(expectedRequests.size());
-            for (Map.Entry<String, Long> expected : expectedRequests.entrySet()) {
-                out.writeUTF(expected.getKey());
-                out.writeLong(expected.getValue());
-            }
-            out.writeBoolean(expectedUnknown);
+            endpoint.delete();
         }
+        run.delete();
+        runs.remove(run.runId);
+        finishedRuns.put(run.runId, nowWallMs);
+        new FinishedEntry(this, run.runId, nowWallMs).changed();
+    }
 
-        /** Requests of the run that this task has read: the sum of its endpoints' totals, late ones included. */
-        long requestsRead() {
-            long sum = 0;
-            for (EndpointState endpoint : endpoints.values()) {
-                sum += endpoint.totals.count();
+    /** Forgets the runs closed {@link #FINISHED_RETENTION_MS} or more before {@code nowWallMs} (epoch ms). */
+    void forgetFinished(long nowWallMs) {
+        Iterator<Map.Entry<String, Long>> finished = finishedRuns.entrySet().iterator();
+        while (finished.hasNext()) {
+            Map.Entry<String, Long> entry = finished.next();
+            if (nowWallMs - entry.getValue() >= FINISHED_RETENTION_MS) {
+                finished.remove();
+                new FinishedEntry(this, entry.getKey(), entry.getValue()).delete();
             }
-            return sum;
-        }
-
-        /** Requests that the sources which sent FINISHED acknowledged on this task's partition. */
-        long requestsExpected() {
-            long sum = 0;
-            for (long expected : expectedRequests.values()) {
-                sum += expected;
-            }
-            return sum;
         }
     }
 
@@ -173,14 +180,37 @@ final class LiveState {
         private WindowEntry lastWindow;
 
         EndpointState(RunState run, String endpoint) {
+            super(run.state);
             this.run = run;
             this.endpoint = endpoint;
         }
 
+        /**
+         * Records one request: in the totals, and in its window unless that window is closed (then it counts as
+         * late in the totals). The per-request path: no allocation but a new window's.
+         *
+         * @param timing        the request
+         * @param timestampMs   its event time (intended start), epoch ms
+         * @param windowStartMs start of its window, epoch ms
+         * @param late          whether that window is closed already
+         */
+        void record(RequestTiming timing, long timestampMs, long windowStartMs, boolean late) {
+            totals.record(timing, timestampMs);
+            if (late) {
+                totals.countLate();
+            } else {
+                WindowEntry window = window(windowStartMs);
+                window.stats.record(timing, timestampMs);
+                window.changed();
+            }
+            totalsChanged = true;
+            changed();
+        }
+
         /** The open window starting at {@code start}, created when missing; the common case is the last one. */
-        WindowEntry window(long start, LiveState state) {
+        WindowEntry window(long start) {
             WindowEntry last = lastWindow;
-            if (last != null && last.start == start && !last.removed) {
+            if (last != null && last.start == start && !last.deleted()) {
                 return last;
             }
             WindowEntry window = windows.get(start);
@@ -192,8 +222,23 @@ final class LiveState {
             return window;
         }
 
-        void forgetLastWindow() {
+        /** Notes that the totals were emitted as they are. */
+        void totalsEmitted() {
+            totalsChanged = false;
+            changed();
+        }
+
+        /** Moves every open window whole into the window of size {@code sizeMs} that holds its first event. */
+        void resizeWindows(long sizeMs) {
+            List<WindowEntry> old = new ArrayList<>(windows.values());
+            windows.clear();
             lastWindow = null;
+            for (WindowEntry window : old) {
+                window.delete();
+                WindowEntry moved = window(RunState.startOf(window.stats.firstEventMs(), sizeMs));
+                moved.stats.merge(window.stats);
+                moved.changed();
+            }
         }
 
         @Override
@@ -218,6 +263,7 @@ final class LiveState {
         final Accumulator stats;
 
         WindowEntry(EndpointState endpoint, long start, Accumulator stats) {
+            super(endpoint.state);
             this.endpoint = endpoint;
             this.start = start;
             this.stats = stats;
@@ -246,6 +292,7 @@ final class LiveState {
         final SystemAccumulator stats;
 
         SystemEntry(RunState run, String host, long start, SystemAccumulator stats) {
+            super(run.state);
             this.run = run;
             this.host = host;
             this.start = start;
@@ -268,11 +315,12 @@ final class LiveState {
     }
 
     /** The memory that a run was closed, so that stragglers do not bring it back. */
-    static final class FinishedEntry extends Entry {
+    private static final class FinishedEntry extends Entry {
         final String runId;
         final long closedWallMs;
 
-        FinishedEntry(String runId, long closedWallMs) {
+        FinishedEntry(LiveState state, String runId, long closedWallMs) {
+            super(state);
             this.runId = runId;
             this.closedWallMs = closedWallMs;
         }
@@ -327,13 +375,16 @@ final class LiveState {
     /**
      * Rebuilds the live state from stored values (any order).
      *
-     * @param values     the stored values
-     * @param defaults   window size and grace for a run whose meta entry is missing
+     * @param values          the stored values
+     * @param task            the task that owns the state, for log messages
+     * @param defaultWindowMs window size of new runs, and of a run whose meta entry is missing, in milliseconds
+     * @param defaultGraceMs  grace of such runs, in milliseconds
      * @return the state
      * @throws IOException when a value cannot be read
      */
-    static LiveState restore(Iterable<byte[]> values, long[] defaults) throws IOException {
-        LiveState state = new LiveState();
+    static LiveState restore(Iterable<byte[]> values, String task, long defaultWindowMs, long defaultGraceMs)
+            throws IOException {
+        LiveState state = new LiveState(task, defaultWindowMs, defaultGraceMs);
         for (byte[] value : values) {
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(value));
             byte type = in.readByte();
@@ -341,31 +392,9 @@ final class LiveState {
                 state.finishedRuns.put(in.readUTF(), in.readLong());
                 continue;
             }
-            RunState run = state.run(in.readUTF(), defaults);
+            RunState run = state.restoredRun(in.readUTF());
             switch (type) {
-                case RUN -> {
-                    run.windowSizeMs = in.readLong();
-                    run.graceMs = in.readLong();
-                    run.configured = in.readBoolean();
-                    run.emittedWindows = in.readBoolean();
-                    run.segmentCount = in.readInt();
-                    long[] words = new long[in.readInt()];
-                    for (int i = 0; i < words.length; i++) {
-                        words[i] = in.readLong();
-                    }
-                    run.finishedSegments.or(BitSet.valueOf(words));
-                    run.clockMs = in.readLong();
-                    run.closedUpToMs = in.readLong();
-                    run.nextCloseAtMs = run.closedUpToMs == Long.MIN_VALUE ? Long.MIN_VALUE
-                            : run.closedUpToMs + run.windowSizeMs + run.graceMs;
-                    run.finishing = in.readBoolean();
-                    if (in.available() > 0) {
-                        for (int i = in.readInt(); i > 0; i--) {
-                            run.expectedRequests.put(in.readUTF(), in.readLong());
-                        }
-                        run.expectedUnknown = in.readBoolean();
-                    }
-                }
+                case RUN -> run.readFrom(in);
                 case TOTALS -> {
                     EndpointState endpoint = state.endpoint(run, in.readUTF());
                     endpoint.totalsChanged = in.readBoolean();
@@ -388,14 +417,13 @@ final class LiveState {
         return state;
     }
 
-    private RunState run(String runId, long[] defaults) {
-        return runs.computeIfAbsent(runId, id -> {
-            RunState run = new RunState(id, defaults[0], defaults[1]);
-            run.lastActivityWallMs = Long.MIN_VALUE;
-            return run;
-        });
+    /** A restored run: its last activity is unknown until the first wall-clock tick. */
+    private RunState restoredRun(String runId) {
+        return runs.computeIfAbsent(runId,
+                id -> new RunState(this, id, defaultWindowMs, defaultGraceMs, Long.MIN_VALUE));
     }
 
+    /** The run's endpoint, created when new. */
     EndpointState endpoint(RunState run, String endpoint) {
         return run.endpoints.computeIfAbsent(endpoint, e -> new EndpointState(run, e));
     }

@@ -46,14 +46,16 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LiveStateStore.class);
 
     private final KeyValueStore<Bytes, byte[]> inner;
-    private final long[] defaults;
+    private final long defaultWindowMs;
+    private final long defaultGraceMs;
     private final ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
     private LiveState live;
     private StateStoreContext context;
 
     private LiveStateStore(KeyValueStore<Bytes, byte[]> inner, long defaultWindowMs, long defaultGraceMs) {
         this.inner = inner;
-        this.defaults = new long[] {defaultWindowMs, defaultGraceMs};
+        this.defaultWindowMs = defaultWindowMs;
+        this.defaultGraceMs = defaultGraceMs;
     }
 
     /**
@@ -65,6 +67,21 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
      */
     public static StoreBuilder<LiveStateStore> builder(long defaultWindowMs, long defaultGraceMs) {
         return new Builder(defaultWindowMs, defaultGraceMs);
+    }
+
+    /**
+     * Returns a store without a changelog, for unit tests of a processor with Kafka Streams'
+     * {@code MockProcessorContext}, which cannot host a changelogged store. Never for a topology: exactly once
+     * depends on the changelog (see {@link #builder}).
+     *
+     * @param defaultWindowMs window size of runs whose stored meta data is missing, in milliseconds
+     * @param defaultGraceMs  grace of such runs, in milliseconds
+     * @return a new store, not yet initialized
+     */
+    static LiveStateStore withoutChangelog(long defaultWindowMs, long defaultGraceMs) {
+        return new LiveStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NAME), Serdes.Bytes(),
+                Serdes.ByteArray()).withCachingDisabled().withLoggingDisabled().build(), defaultWindowMs,
+                defaultGraceMs);
     }
 
     @Override
@@ -93,7 +110,7 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
                 }
             }
             try {
-                live = LiveState.restore(values, defaults);
+                live = LiveState.restore(values, context.taskId().toString(), defaultWindowMs, defaultGraceMs);
             } catch (IOException e) {
                 throw new UncheckedIOException("The aggregator's state store " + NAME + " of task "
                         + context.taskId() + " holds a value it cannot read", e);
@@ -121,8 +138,7 @@ public final class LiveStateStore implements StateStore, CachedStateStore<byte[]
         List<LiveState.Change> changes = live.drainChanges(scratch);
         if (LOG.isDebugEnabled()) {
             LOG.debug("Task {}: writing {} changed entries before the commit: {}", context.taskId(), changes.size(),
-                    live.runs.values().stream().map(r -> r.runId + "=" + r.endpoints.values().stream()
-                            .mapToLong(e -> e.totals.count()).sum()).toList());
+                    live.runs().stream().map(r -> r.runId + "=" + r.requestsRead()).toList());
         }
         for (LiveState.Change change : changes) {
             Bytes key = Bytes.wrap(change.key().getBytes(StandardCharsets.UTF_8));

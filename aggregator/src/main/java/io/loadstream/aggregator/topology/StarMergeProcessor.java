@@ -1,9 +1,7 @@
 package io.loadstream.aggregator.topology;
 
 import io.loadstream.aggregator.stats.Accumulator;
-import io.loadstream.events.EndpointWindow;
 import io.loadstream.schemas.EventKeys;
-import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -37,29 +36,27 @@ import org.slf4j.LoggerFactory;
  * <p>State: one serialized value per run in a changelogged store, rewritten per share (a few per window and task,
  * not per request).
  */
-final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emitted> {
+final class StarMergeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     /** Name of the store of the merge state. */
     static final String STORE = "star-merge";
-    /** The endpoint name of the all-endpoints figures. */
-    static final String ALL = "*";
 
     private static final Logger LOG = LoggerFactory.getLogger(StarMergeProcessor.class);
     private static final int FORMAT_VERSION = 1;
 
     private final Topics topics;
     private final ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
-    private ProcessorContext<byte[], Emitted> context;
     private KeyValueStore<String, byte[]> store;
+    private Emitter emitter;
 
     StarMergeProcessor(Topics topics) {
         this.topics = topics;
     }
 
     @Override
-    public void init(ProcessorContext<byte[], Emitted> processorContext) {
-        this.context = processorContext;
+    public void init(ProcessorContext<byte[], byte[]> processorContext) {
         this.store = processorContext.getStateStore(STORE);
+        this.emitter = Emitter.starMerge(processorContext, topics);
     }
 
     @Override
@@ -104,7 +101,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
             if (start > lastClosedStart) {
                 break;
             }
-            emitWindow(runId, start, merge.windowSizeMs, window.getValue(), timestamp);
+            emitter.window(runId, EventKeys.ALL_ENDPOINTS, start, merge.windowSizeMs, window.getValue(), timestamp);
             pending.remove();
         }
         boolean allComplete = true;
@@ -124,20 +121,6 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
         store.put(runId, merge.encode(scratch));
     }
 
-    private void emitWindow(String runId, long start, long size, Accumulator stats, long timestamp) {
-        EndpointWindow window = EndpointWindow.newBuilder()
-                .setRunId(runId)
-                .setEndpoint(ALL)
-                .setWindowStartMs(start)
-                .setWindowEndMs(start + size)
-                .setStats(stats.toLatencyStats())
-                .setThroughputRps(stats.count() * 1000.0 / size)
-                .build();
-        context.forward(new Record<>(EventKeys.windowKey(runId, ALL, start).getBytes(StandardCharsets.UTF_8),
-                new Emitted(Emitted.Kind.WINDOW, EventSerdes.endpointWindow().serialize(topics.windows(), window)),
-                timestamp));
-    }
-
     private void emitTotals(String runId, MergeState merge, boolean complete, long timestamp) {
         Accumulator all = new Accumulator();
         for (Accumulator totals : merge.totals) {
@@ -145,10 +128,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
                 all.merge(totals);
             }
         }
-        byte[] value = EventSerdes.endpointTotals().serialize(topics.totals(),
-                AggregateProcessor.totalsRecord(runId, ALL, all, complete));
-        context.forward(new Record<>(EventKeys.requestKey(runId, ALL).getBytes(StandardCharsets.UTF_8),
-                new Emitted(Emitted.Kind.TOTALS, value), timestamp));
+        emitter.totals(runId, EventKeys.ALL_ENDPOINTS, all, complete, timestamp);
     }
 
     /** What the merge knows of one run: each task's progress and totals, and the windows not yet emitted. */
@@ -163,7 +143,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
         MergeState(int partitions, long windowSizeMs) {
             this.windowSizeMs = windowSizeMs;
             this.closedUpTo = new long[partitions];
-            java.util.Arrays.fill(closedUpTo, Long.MIN_VALUE);
+            Arrays.fill(closedUpTo, Long.MIN_VALUE);
             this.complete = new boolean[partitions];
             this.totals = new Accumulator[partitions];
         }
@@ -190,11 +170,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
                         totals[i].writeTo(out, scratch);
                     }
                 }
-                out.writeInt(pending.size());
-                for (Map.Entry<Long, Accumulator> window : pending.entrySet()) {
-                    out.writeLong(window.getKey());
-                    window.getValue().writeTo(out, scratch);
-                }
+                StarPartial.writeWindows(out, pending, scratch);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -216,11 +192,7 @@ final class StarMergeProcessor implements Processor<byte[], byte[], byte[], Emit
                     merge.totals[i] = Accumulator.readFrom(in);
                 }
             }
-            int windows = in.readInt();
-            for (int i = 0; i < windows; i++) {
-                long start = in.readLong();
-                merge.pending.put(start, Accumulator.readFrom(in));
-            }
+            StarPartial.readWindows(in, merge.pending);
             return merge;
         }
     }

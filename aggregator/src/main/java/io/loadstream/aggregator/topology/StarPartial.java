@@ -3,7 +3,9 @@ package io.loadstream.aggregator.topology;
 import io.loadstream.aggregator.stats.Accumulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
 import java.io.DataInputStream;
+import java.io.DataOutput;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,11 +46,7 @@ record StarPartial(int partition, int partitionCount, long windowSizeMs, long cl
             out.writeLong(windowSizeMs);
             out.writeLong(closedUpToMs);
             out.writeBoolean(complete);
-            out.writeInt(windows.size());
-            for (Map.Entry<Long, Accumulator> window : windows.entrySet()) {
-                out.writeLong(window.getKey());
-                window.getValue().writeTo(out, scratch);
-            }
+            writeWindows(out, windows, scratch);
             totals.writeTo(out, scratch);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -67,13 +65,29 @@ record StarPartial(int partition, int partitionCount, long windowSizeMs, long cl
         long windowSizeMs = in.readLong();
         long closedUpToMs = in.readLong();
         boolean complete = in.readBoolean();
-        int count = in.readInt();
         NavigableMap<Long, Accumulator> windows = new TreeMap<>();
-        for (int i = 0; i < count; i++) {
-            long start = in.readLong();
-            windows.put(start, Accumulator.readFrom(in));
-        }
+        readWindows(in, windows);
         Accumulator totals = Accumulator.readFrom(in);
         return new StarPartial(partition, partitionCount, windowSizeMs, closedUpToMs, complete, windows, totals);
+    }
+
+    /**
+     * Writes windows by start: their count, then each start (epoch ms) and accumulator. The format of the windows
+     * of a share, and of those the merge keeps waiting.
+     */
+    static void writeWindows(DataOutput out, Map<Long, Accumulator> windows, ByteBuffer scratch) throws IOException {
+        out.writeInt(windows.size());
+        for (Map.Entry<Long, Accumulator> window : windows.entrySet()) {
+            out.writeLong(window.getKey());
+            window.getValue().writeTo(out, scratch);
+        }
+    }
+
+    /** Reads what {@link #writeWindows} wrote into {@code into}. */
+    static void readWindows(DataInput in, Map<Long, Accumulator> into) throws IOException {
+        for (int i = in.readInt(); i > 0; i--) {
+            long start = in.readLong();
+            into.put(start, Accumulator.readFrom(in));
+        }
     }
 }

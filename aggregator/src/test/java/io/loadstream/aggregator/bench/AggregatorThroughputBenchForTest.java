@@ -1,5 +1,7 @@
 package io.loadstream.aggregator.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import io.loadstream.aggregator.Aggregator;
 import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.broker.BrokerOptions;
@@ -22,7 +24,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -36,6 +38,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Aggregator throughput against a plain consumer loop, on the embedded broker, in one run. Run it with
@@ -209,21 +212,18 @@ public final class AggregatorThroughputBenchForTest {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
             var ends = admin.listOffsets(latest).all().get();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                Map<TopicPartition, OffsetAndMetadata> committed =
-                        admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
-                boolean done = ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
-                        && committed.get(e.getKey()).offset() >= e.getValue().offset());
-                if (done) {
-                    return;
-                }
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
-            throw new IllegalStateException("The aggregator did not commit the whole topic in " + timeout);
+            // Polled every 100 ms: the end time is measured to that resolution.
+            await("the aggregator's commits up to the end of " + topic).atMost(timeout)
+                    .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(100)).until(() -> {
+                        Map<TopicPartition, OffsetAndMetadata> committed =
+                                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
+                        return ends.entrySet().stream().allMatch(e -> committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue().offset());
+                    });
         }
     }
 
+    /** The count of the complete {@code *} totals, or -1 when they do not come within the timeout. */
     private static long starTotal(String bootstrap, String topic, Duration timeout) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -233,16 +233,22 @@ public final class AggregatorThroughputBenchForTest {
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    EndpointTotals totals = EventSerdes.endpointTotals().deserialize(topic, record.value());
-                    if (totals.getComplete() && totals.getEndpoint().equals("*")) {
-                        return totals.getStats().getCount();
-                    }
-                }
-            }
+            AtomicLong count = new AtomicLong(-1);
+            // The consumer is not thread-safe: poll it on this thread.
+            await("complete * totals on " + topic).atMost(timeout).pollInSameThread().pollInterval(Duration.ZERO)
+                    .until(() -> {
+                        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                            EndpointTotals totals = EventSerdes.endpointTotals().deserialize(topic, record.value());
+                            if (totals.getComplete() && totals.getEndpoint().equals(EventKeys.ALL_ENDPOINTS)) {
+                                count.set(totals.getStats().getCount());
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
+            return count.get();
+        } catch (ConditionTimeoutException e) {
+            return -1;
         }
-        return -1;
     }
 }

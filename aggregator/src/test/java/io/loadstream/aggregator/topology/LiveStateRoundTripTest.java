@@ -1,14 +1,20 @@
 package io.loadstream.aggregator.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.entry;
 
 import io.loadstream.aggregator.stats.Accumulator;
-import io.loadstream.events.ErrorClass;
-import io.loadstream.events.RequestTiming;
+import io.loadstream.events.ControlType;
+import io.loadstream.events.RunControl;
+import io.loadstream.schemas.Topics;
+import io.loadstream.schemas.fixtures.EventFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.junit.jupiter.api.Test;
 
 /** What the store writes before each commit is what a restart rebuilds. */
@@ -16,38 +22,50 @@ class LiveStateRoundTripTest {
 
     @Test
     void restoredStateEqualsTheLiveStateAtTheLastDrain() throws Exception {
-        LiveState state = new LiveState();
+        // given: a run of 1 s windows with 10,000 requests over three endpoints, drained now and then
+        LiveState state = new LiveState("0_0", 1_000, 0);
         Map<String, byte[]> stored = new HashMap<>();
         ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
-        LiveState.RunState run = new LiveState.RunState("r", 1_000, 0);
-        state.runs.put("r", run);
-        state.markDirty(run);
+        RunState run = state.open("r", 0);
         for (int i = 0; i < 10_000; i++) {
-            LiveState.EndpointState endpoint = state.endpoint(run, "GET /" + (i % 3));
-            endpoint.totals.record(timing(i), i);
-            state.markDirty(endpoint);
-            LiveState.WindowEntry window = endpoint.window(i / 1000 * 1000L, state);
-            window.stats.record(timing(i), i);
-            state.markDirty(window);
+            state.endpoint(run, "GET /" + (i % 3)).record(EventFixtures.ok("r", "GET /x", i, 1_000 + i), i,
+                    i / 1000 * 1000L, false);
             if (i % 777 == 0) {
                 apply(state, stored, scratch);
             }
         }
-        run.finishing = true;
-        run.expectedRequests.put("gen-1", 6_000L);
-        run.expectedRequests.put("gen-2", 4_000L);
-        state.markDirty(run);
+        // and: both segments finished, expecting more requests than were read, so that the run stays open
+        Emitter out = Emitter.aggregate(new MockProcessorContext<>(), Topics.DEFAULT, 0, 1);
+        run.control(finished("gen-1", 0, 6_000), 0, 0, 1, 0, out);
+        run.control(finished("gen-2", 1, 5_000), 0, 0, 1, 0, out);
         apply(state, stored, scratch);
 
-        LiveState restored = LiveState.restore(stored.values(), new long[] {10_000, 2_000});
+        // when
+        LiveState restored = LiveState.restore(stored.values(), "0_0", 10_000, 2_000);
 
-        long total = restored.runs.get("r").endpoints.values().stream().mapToLong(e -> e.totals.count()).sum();
-        assertThat(total).isEqualTo(10_000);
-        assertThat(restored.runs.get("r").endpoints.get("GET /1").windows).hasSize(10);
-        assertThat(restored.runs.get("r").finishing).isTrue();
-        assertThat(restored.runs.get("r").expectedRequests)
-                .containsOnly(entry("gen-1", 6_000L), entry("gen-2", 4_000L));
-        assertThat(restored.runs.get("r").expectedUnknown).isFalse();
+        // then
+        RunState again = restored.run("r");
+        assertThat(again.requestsRead()).isEqualTo(10_000);
+        assertThat(again.endpoints.get("GET /1").windows).hasSize(10);
+        assertThat(again.finishing()).isTrue();
+        assertThat(again.windowSizeMs()).isEqualTo(1_000);
+        assertThat(written(again, scratch)).as("every field of the run").isEqualTo(written(run, scratch));
+    }
+
+    private static RunControl finished(String source, int segment, long requests) {
+        RunControl control = EventFixtures.control("r", ControlType.FINISHED, 0, segment, 2);
+        control.setSource(source);
+        control.setRequestsSent(requests);
+        control.setRequestsPerPartition(List.of(requests));
+        return control;
+    }
+
+    private static byte[] written(RunState run, ByteBuffer scratch) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            run.write(out, scratch);
+        }
+        return bytes.toByteArray();
     }
 
     private static void apply(LiveState state, Map<String, byte[]> stored, ByteBuffer scratch) {
@@ -58,12 +76,5 @@ class LiveStateRoundTripTest {
                 stored.put(change.key(), change.value());
             }
         }
-    }
-
-    private static RequestTiming timing(int i) {
-        return RequestTiming.newBuilder().setRunId("r").setGeneratorId("g").setScenario("s").setEndpoint("GET /x")
-                .setMethod("GET").setStatus(200).setErrorClass(ErrorClass.NONE).setIntendedStartUs(i * 1000L)
-                .setActualStartUs(i * 1000L).setLatencyUs(1_000 + i).setServiceTimeUs(1_000).setBytesSent(1)
-                .setBytesReceived(1).setVu(0).build();
     }
 }
