@@ -1,7 +1,9 @@
 import com.sun.net.httpserver.HttpServer;
 import io.loadstream.events.ControlType;
+import io.loadstream.events.HostRole;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemSample;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -21,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -43,7 +46,8 @@ import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * The measuring half of bench/generator-timing.sh, run with the distribution's class path:
- * java -cp 'cli/target/loadstream-VERSION/lib/*' bench/GeneratorTiming.java MODE ARGS...
+ * java -cp 'cli/target/loadstream-VERSION/lib/*' bench/GeneratorTiming.java MODE ARGS... (the script compiles it
+ * once with javac instead, and runs the class).
  *
  * <ul>
  *   <li>{@code server PORT}: the target, on 127.0.0.1: {@code /ok} answers 200 at once, {@code /fixed?ms=N}
@@ -61,8 +65,11 @@ import org.eclipse.jetty.util.thread.Invocable;
  *   <li>{@code abort BOOTSTRAP RUN_ID}: publishes an ABORT of the run on every partition of the control topic, as
  *       the reporter does; prints the epoch microseconds just before the first send, then those of the broker's
  *       acknowledgement of all of them.</li>
- *   <li>{@code after BOOTSTRAP RUN_ID SINCE_US}: how many of the run's requests started after SINCE_US (epoch
- *       microseconds), and the last start relative to it.</li>
+ *   <li>{@code after BOOTSTRAP RUN_ID SINCE_US}: prints the number of the run's requests, how many of them
+ *       started after SINCE_US (epoch microseconds), the last start relative to it and it relative to the first
+ *       intended start, in ms.</li>
+ *   <li>{@code samples BOOTSTRAP RUN_ID}: the number of the run's generator SystemSamples, and the shortest and
+ *       longest interval between two consecutive ones, in ms.</li>
  * </ul>
  * A figure that cannot be measured is printed as "not measured: REASON" on stderr, and the exit code is 1.
  */
@@ -79,6 +86,7 @@ public final class GeneratorTiming {
             case "latency" -> latency(args[1], args[2], Long.parseLong(args[3]));
             case "abort" -> abort(args[1], args[2]);
             case "after" -> after(args[1], args[2], Long.parseLong(args[3]));
+            case "samples" -> samples(args[1], args[2]);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }
@@ -276,18 +284,27 @@ public final class GeneratorTiming {
         List<RequestTiming> events = requests(bootstrap, runId);
         long later = events.stream().filter(e -> e.getActualStartUs() > sinceUs).count();
         long lastUs = events.stream().mapToLong(RequestTiming::getActualStartUs).max().orElseThrow();
-        System.out.printf(Locale.ROOT, "%d %d %.1f%n", events.size(), later, (lastUs - sinceUs) / 1000.0);
+        long firstUs = events.stream().mapToLong(RequestTiming::getIntendedStartUs).min().orElseThrow();
+        System.out.printf(Locale.ROOT, "%d %d %.1f %.1f%n", events.size(), later, (lastUs - sinceUs) / 1000.0,
+                (sinceUs - firstUs) / 1000.0);
     }
 
     /** Every RequestTiming of the run on the requests topic; exits "not measured" when there is none. */
     private static List<RequestTiming> requests(String bootstrap, String runId) {
+        return read(bootstrap, TOPICS.requests(), runId,
+                bytes -> EventSerdes.requestTiming().deserialize(TOPICS.requests(), bytes), RequestTiming::getRunId);
+    }
+
+    /** Every value of TOPIC that belongs to the run, in offset order per partition; "not measured" when none. */
+    private static <T> List<T> read(String bootstrap, String topic, String runId, Function<byte[], T> decoder,
+                                    Function<T, CharSequence> runIdOf) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<RequestTiming> events = new ArrayList<>();
+        List<T> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPICS.requests()).stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -295,20 +312,37 @@ public final class GeneratorTiming {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 if (System.nanoTime() > deadline) {
-                    notMeasured("the requests topic was not read to its end within 120 s");
+                    notMeasured(topic + " was not read to its end within 120 s");
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    RequestTiming event = EventSerdes.requestTiming().deserialize(record.topic(), record.value());
-                    if (event.getRunId().equals(runId)) {
-                        events.add(event);
+                    T value = decoder.apply(record.value());
+                    if (runIdOf.apply(value).toString().equals(runId)) {
+                        values.add(value);
                     }
                 }
             }
         }
-        if (events.isEmpty()) {
-            notMeasured("no RequestTiming of run " + runId + " on " + TOPICS.requests());
+        if (values.isEmpty()) {
+            notMeasured("nothing of run " + runId + " on " + topic);
         }
-        return events;
+        return values;
+    }
+
+    private static void samples(String bootstrap, String runId) {
+        long[] timestampsMs = read(bootstrap, TOPICS.system(), runId,
+                bytes -> EventSerdes.systemSample().deserialize(TOPICS.system(), bytes), SystemSample::getRunId)
+                .stream().filter(sample -> sample.getRole() == HostRole.GENERATOR)
+                .mapToLong(SystemSample::getTimestampMs).sorted().toArray();
+        if (timestampsMs.length < 2) {
+            notMeasured(timestampsMs.length + " generator sample(s) of run " + runId + " on " + TOPICS.system()
+                    + ", no interval");
+        }
+        long[] gapsMs = new long[timestampsMs.length - 1];
+        for (int i = 1; i < timestampsMs.length; i++) {
+            gapsMs[i - 1] = timestampsMs[i] - timestampsMs[i - 1];
+        }
+        Arrays.sort(gapsMs);
+        System.out.printf(Locale.ROOT, "%d %d %d%n", timestampsMs.length, gapsMs[0], gapsMs[gapsMs.length - 1]);
     }
 
     private static void printPercentiles(String who, long[] latenciesUs) {

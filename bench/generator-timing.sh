@@ -8,13 +8,13 @@
 # 1. schedule: `loadstream generate` of a constant-arrival-rate plan at RATE/s for RATE_SECONDS s, then of a
 #    ramping-arrival-rate plan (RATE/5 -> RATE over 6 s, RATE for 4 s), against /ok; per second of the load, the
 #    sends read back from the requests topic vs the schedule, the worst deviation after the first 2 s, and how
-#    late the sends were after their intended starts.
+#    late the sends were after their intended starts; and how far apart the generator's system samples were.
 # 2. latency overhead: a bare Jetty loop (bench/GeneratorTiming.java "loop": 2 connections, loadstream's HTTP
 #    settings), then `loadstream generate` with 2 VUs (constant-vus), LATENCY_SECONDS s each against /fixed?ms=20;
 #    p50 and p99 of each after their first 2 s, and loadstream's minus the loop's.
-# 3. abort reaction: a 120 s constant-arrival-rate plan at 200/s; 4 s into the load an ABORT of the run is
-#    published on every control partition (as the reporter does); the requests started after it, the last start
-#    and the generator's exit, relative to the moment just before it was sent.
+# 3. abort reaction: a 120 s constant-arrival-rate plan at 200/s; once the load has run 4 s an ABORT of the run is
+#    published on every control partition (as the reporter does, by a producer already connected); the requests
+#    started after it, the last start and the generator's exit, relative to the moment just before it was sent.
 #
 # The target is bench/GeneratorTiming.java "server" (JDK HttpServer; /ok at once, /fixed?ms=N after N ms); the
 # embedded broker runs in its own JVM; each `loadstream generate` is a fresh JVM. Works on a fresh clone (the
@@ -39,12 +39,16 @@ bench_work timing
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 build_distribution "$root"
-timing() { java -cp "$lib/*" "$root/bench/GeneratorTiming.java" "$@"; }
+# Commands, not functions: started in the background, $! is then the JVM itself, which the cleanup stops.
+# GeneratorTiming is compiled once (source-file mode would compile it again at each of its six starts, and delay
+# the ABORT by that much).
+javac -d "$work/classes" -cp "$lib/*" "$root/bench/GeneratorTiming.java"
+timing=(java -cp "$work/classes:$lib/*" GeneratorTiming)
 # The distribution directly (not the launcher, whose staleness check could start a build meanwhile).
-# shellcheck disable=SC2086
-generate() { java ${LOADSTREAM_JAVA_OPTS:-} -cp "$lib/*" io.loadstream.cli.LoadstreamCommand generate "$@"; }
+# shellcheck disable=SC2206
+generate=(java ${LOADSTREAM_JAVA_OPTS:-} -cp "$lib/*" io.loadstream.cli.LoadstreamCommand generate)
 
-timing server "$http_port" > "$work/server.out" 2>&1 &
+"${timing[@]}" server "$http_port" > "$work/server.out" 2>&1 &
 pids+=($!)
 await_line "$work/server.out" "listening on" 60 "The target" "$!"
 start_broker "$root" "$kafka_port" "$work"
@@ -58,7 +62,7 @@ not_measured() { echo "not measured: $*"; failed=1; }
 # saying why) when the generator printed no Done line.
 run_plan() {
   local plan="$1" run_id="$2" status=0
-  generate "$plan" --bootstrap "$bootstrap" --run-id "$run_id" > "$work/$run_id.out" 2>&1 || status=$?
+  "${generate[@]}" "$plan" --bootstrap "$bootstrap" --run-id "$run_id" > "$work/$run_id.out" 2>&1 || status=$?
   if ! grep '^Done:' "$work/$run_id.out"; then
     not_measured "$run_id: the generator printed no Done line (exit code $status; its output: $work/$run_id.out)"
     return 1
@@ -83,24 +87,30 @@ vus=$(( rate / 10 > 50 ? rate / 10 : 50 ))
 echo
 echo "1. schedule precision: constant-arrival-rate $rate/s for $rate_seconds s (first $skip s not counted)"
 if run_plan "$(plan constant "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: ${rate_seconds}s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" "constant-$$"; then
-  timing schedule "$bootstrap" "constant-$$" "$skip" "$rate" "$rate_seconds:$rate" || failed=1
+  "${timing[@]}" schedule "$bootstrap" "constant-$$" "$skip" "$rate" "$rate_seconds:$rate" || failed=1
+  if samples_line="$("${timing[@]}" samples "$bootstrap" "constant-$$" 2> "$work/samples.err")"; then
+    read -r samples shortest longest <<<"$samples_line"
+    echo "system samples of the generator (one a second): $samples, $shortest to $longest ms apart"
+  else
+    not_measured "system sample interval: $(sed 's/^not measured: //' "$work/samples.err" | tail -n 1)"
+  fi
 fi
 start_rate=$(( rate / 5 ))
 echo
 echo "   ramping-arrival-rate $start_rate/s -> $rate/s over 6 s, then $rate/s for 4 s (first $skip s not counted)"
 if run_plan "$(plan ramping "{executor: ramping-arrival-rate, start_rate: $start_rate, time_unit: 1s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s, stages: [{duration: 6s, target: $rate}, {duration: 4s, target: $rate}]}" /ok)" "ramping-$$"; then
-  timing schedule "$bootstrap" "ramping-$$" "$skip" "$start_rate" "6:$rate" "4:$rate" || failed=1
+  "${timing[@]}" schedule "$bootstrap" "ramping-$$" "$skip" "$start_rate" "6:$rate" "4:$rate" || failed=1
 fi
 
 echo
 echo "2. latency overhead: 2 connections / 2 VUs against /fixed?ms=20 for $latency_seconds s each (first $skip s" \
   "not counted)"
-loop_line="$(timing loop "$target/fixed?ms=20" 2 "$latency_seconds" "$skip" 2> "$work/loop.err")" \
+loop_line="$("${timing[@]}" loop "$target/fixed?ms=20" 2 "$latency_seconds" "$skip" 2> "$work/loop.err")" \
   || loop_line=""
 ls_line=""
 if run_plan "$(plan latency "{executor: constant-vus, vus: 2, duration: ${latency_seconds}s}" "/fixed?ms=20")" \
     "latency-$$"; then
-  ls_line="$(timing latency "$bootstrap" "latency-$$" "$skip" 2> "$work/latency.err")" || ls_line=""
+  ls_line="$("${timing[@]}" latency "$bootstrap" "latency-$$" "$skip" 2> "$work/latency.err")" || ls_line=""
 fi
 read -r loop_n loop_p50 loop_p99 <<<"${loop_line:-- - -}"
 read -r ls_n ls_p50 ls_p99 <<<"${ls_line:-- - -}"
@@ -122,9 +132,9 @@ else
 fi
 
 echo
-echo "3. abort reaction: constant-arrival-rate 200/s planned for 120 s, ABORT published 4 s into the load"
+echo "3. abort reaction: constant-arrival-rate 200/s planned for 120 s, ABORT published once the load has run 4 s"
 run_id="abort-$$"
-generate "$(plan abort "{executor: constant-arrival-rate, rate: 200, time_unit: 1s, duration: 120s, pre_allocated_vus: 20, max_vus: 100, graceful_stop: 5s}" /ok)" \
+"${generate[@]}" "$(plan abort "{executor: constant-arrival-rate, rate: 200, time_unit: 1s, duration: 120s, pre_allocated_vus: 20, max_vus: 100, graceful_stop: 5s}" /ok)" \
   --bootstrap "$bootstrap" --run-id "$run_id" > "$work/$run_id.out" 2>&1 &
 gen_pid=$!
 pids+=("$gen_pid")
@@ -133,7 +143,7 @@ abort_line=""
 for ((i = 0; i < 120; i++)); do
   kill -0 "$gen_pid" 2>/dev/null || break
   if grep -qE '^ *([4-9]|[1-9][0-9]+)s/120s' "$work/$run_id.out" 2>/dev/null; then
-    abort_line="$(timing abort "$bootstrap" "$run_id" 2> "$work/abort.err")" || abort_line=""
+    abort_line="$("${timing[@]}" abort "$bootstrap" "$run_id" 2> "$work/abort.err")" || abort_line=""
     break
   fi
   sleep 0.2
@@ -156,8 +166,9 @@ else
   else
     wait "$gen_pid" || status=$?
     grep '^Done:' "$work/$run_id.out" || true
-    if after_line="$(timing after "$bootstrap" "$run_id" "$sent_us" 2> "$work/after.err")"; then
-      read -r total later last_ms <<<"$after_line"
+    if after_line="$("${timing[@]}" after "$bootstrap" "$run_id" "$sent_us" 2> "$work/after.err")"; then
+      read -r total later last_ms into_ms <<<"$after_line"
+      echo "ABORT sent $(number "$into_ms" %.0f) ms into the load (after the first intended start)"
       echo "ABORT acknowledged by the broker $(awk -v a="$acked_us" -v s="$sent_us" \
         'BEGIN {printf "%.1f", (a - s) / 1000}') ms after it was sent (generator exit code $status)"
       echo "requests started after the ABORT was sent: $later of $total; the last one started" \
