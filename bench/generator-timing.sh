@@ -19,8 +19,8 @@
 # The target is bench/GeneratorTiming.java "server" (JDK HttpServer; /ok at once, /fixed?ms=N after N ms); the
 # embedded broker runs in its own JVM; each `loadstream generate` is a fresh JVM. Works on a fresh clone (the
 # launcher builds the distribution with `package`; nothing is installed into ~/.m2); needs no root. A figure that
-# could not be measured is printed as "not measured: REASON", and the script then exits 1. Precise only on a quiet
-# machine: it prints the load average before and after.
+# could not be measured is printed as "not measured: REASON", and the script then exits 1. Every generator run is
+# bounded (180 s). Precise only on a quiet machine: it prints the load average before and after.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +33,8 @@ kafka_port=19096
 for value in "$rate_seconds" "$latency_seconds" "$rate"; do
   [[ "$value" =~ ^[0-9]+$ && "$value" -ge 1 ]] || { sed -n '4,5p' "$0" >&2; exit 104; }
 done
+[[ "$rate_seconds" -le 120 && "$latency_seconds" -le 120 ]] \
+  || { echo "RATE_SECONDS and LATENCY_SECONDS are at most 120 (each run is bounded)" >&2; exit 104; }
 # shellcheck source=bench/common.sh
 source "$root/bench/common.sh"
 bench_work timing
@@ -44,9 +46,11 @@ build_distribution "$root"
 # the ABORT by that much).
 javac -d "$work/classes" -cp "$lib/*" "$root/bench/GeneratorTiming.java"
 timing=(java -cp "$work/classes:$lib/*" GeneratorTiming)
-# The distribution directly (not the launcher, whose staleness check could start a build meanwhile).
+# The distribution directly (not the launcher, whose staleness check could start a build meanwhile); every run is
+# bounded: `timeout` stops a generator that is still running 3 minutes after its start (any plan here is planned
+# for at most 120 s), and kills it 10 s later if it has not stopped.
 # shellcheck disable=SC2206
-generate=(java ${LOADSTREAM_JAVA_OPTS:-} -cp "$lib/*" io.loadstream.cli.LoadstreamCommand generate)
+generate=(timeout -k 10 180 java ${LOADSTREAM_JAVA_OPTS:-} -cp "$lib/*" io.loadstream.cli.LoadstreamCommand generate)
 
 "${timing[@]}" server "$http_port" > "$work/server.out" 2>&1 &
 pids+=($!)
@@ -64,7 +68,8 @@ run_plan() {
   local plan="$1" run_id="$2" status=0
   "${generate[@]}" "$plan" --bootstrap "$bootstrap" --run-id "$run_id" > "$work/$run_id.out" 2>&1 || status=$?
   if ! grep '^Done:' "$work/$run_id.out"; then
-    not_measured "$run_id: the generator printed no Done line (exit code $status; its output: $work/$run_id.out)"
+    not_measured "$run_id: the generator printed no Done line (exit code $status$([[ "$status" -ne 124 \
+      && "$status" -ne 137 ]] || echo ", stopped after 180 s"); its output: $work/$run_id.out)"
     return 1
   fi
 }
