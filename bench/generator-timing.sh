@@ -41,10 +41,11 @@ bench_work timing
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
 build_distribution "$root"
-# Commands, not functions: started in the background, $! is then the JVM itself, which the cleanup stops.
-# GeneratorTiming is compiled once (source-file mode would compile it again at each of its six starts, and delay
+# GeneratorTiming is compiled once (source-file mode would compile it again at each of its seven starts, and delay
 # the ABORT by that much).
 javac -d "$work/classes" -cp "$lib/*" "$root/bench/GeneratorTiming.java"
+# Commands, not functions: started in the background, $! is then the JVM (or its `timeout`), which the cleanup
+# stops.
 timing=(java -cp "$work/classes:$lib/*" GeneratorTiming)
 # The distribution directly (not the launcher, whose staleness check could start a build meanwhile); every run is
 # bounded: `timeout` stops a generator that is still running 3 minutes after its start (any plan here is planned
