@@ -1,5 +1,6 @@
 import com.sun.net.httpserver.HttpServer;
 import io.loadstream.events.ControlType;
+import io.loadstream.events.ErrorClass;
 import io.loadstream.events.HostRole;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
@@ -227,6 +228,18 @@ public final class GeneratorTiming {
         long total = Arrays.stream(expected).sum();
         System.out.printf(Locale.ROOT, "requests sent %d of %d scheduled (%d not sent: dropped iterations)%n",
                 events.size(), total, total - events.size());
+        // Errors do not change when a request was sent, but say what else the warm-up or the machine did.
+        Map<String, Long> errors = new java.util.TreeMap<>();
+        long laterErrors = 0;
+        for (RequestTiming event : events) {
+            if (event.getErrorClass() != ErrorClass.NONE) {
+                errors.merge(event.getErrorClass() + (event.getStatus() == 0 ? "" : " " + event.getStatus()), 1L,
+                        Long::sum);
+                laterErrors += event.getIntendedStartUs() - startUs >= skipSeconds * 1_000_000 ? 1 : 0;
+            }
+        }
+        System.out.printf(Locale.ROOT, "failed requests: %d %s, %d of them after the first %d s%n",
+                errors.values().stream().mapToLong(Long::longValue).sum(), errors, laterErrors, skipSeconds);
         System.out.printf(Locale.ROOT, "worst deviation of a second's sends from the schedule after the first %d s: "
                 + "%+.1f %% (second %d: %+d requests)%n", skipSeconds, worstPercent, worst, sent[worst] - expected[worst]);
         long[] late = lateUs.stream().mapToLong(Long::longValue).sorted().toArray();
