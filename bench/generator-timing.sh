@@ -16,6 +16,7 @@
 #    published on every control partition (as the reporter does, by a producer already connected); the requests
 #    started after it, the last start and the generator's exit, relative to the moment just before it was sent.
 #
+# Before them, one unmeasured 5 s run at RATE/s warms the target and the broker.
 # The target is bench/GeneratorTiming.java "server" (JDK HttpServer; /ok at once, /fixed?ms=N after N ms); the
 # embedded broker runs in its own JVM; each `loadstream generate` is a fresh JVM. Works on a fresh clone (the
 # launcher builds the distribution with `package`; nothing is installed into ~/.m2); needs no root. A figure that
@@ -90,6 +91,11 @@ PLAN
 }
 
 vus=$(( rate / 10 > 50 ? rate / 10 : 50 ))
+# The target and the broker are infrastructure that a real run finds warm: one unmeasured 5 s run at the rate
+# first (cold, the JDK server reset connections and stalled the first seconds of the measured run). Each measured
+# `loadstream generate` still starts its own JVM cold: that is what the first 2 s not counted are for.
+echo "warm-up of the target and the broker (not counted):"
+run_plan "$(plan warm-up "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: 5s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" "warm-up-$$" || true
 echo
 echo "1. schedule precision: constant-arrival-rate $rate/s for $rate_seconds s (first $skip s not counted)"
 if run_plan "$(plan constant "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: ${rate_seconds}s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" "constant-$$"; then
