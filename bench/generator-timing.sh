@@ -95,7 +95,9 @@ vus=$(( rate / 10 > 50 ? rate / 10 : 50 ))
 # first (cold, the JDK server reset connections and stalled the first seconds of the measured run). Each measured
 # `loadstream generate` still starts its own JVM cold: that is what the first 2 s not counted are for.
 echo "warm-up of the target and the broker (not counted):"
-run_plan "$(plan warm-up "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: 5s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" "warm-up-$$" || true
+"${generate[@]}" "$(plan warm-up "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: 5s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" \
+  --bootstrap "$bootstrap" --run-id "warm-up-$$" > "$work/warm-up.out" 2>&1 || true
+grep '^Done:' "$work/warm-up.out" || echo "(no Done line: $work/warm-up.out)"
 echo
 echo "1. schedule precision: constant-arrival-rate $rate/s for $rate_seconds s (first $skip s not counted)"
 if run_plan "$(plan constant "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: ${rate_seconds}s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" "constant-$$"; then
