@@ -241,7 +241,8 @@ public final class GeneratorTiming {
         System.out.printf(Locale.ROOT, "failed requests: %d %s, %d of them after the first %d s%n",
                 errors.values().stream().mapToLong(Long::longValue).sum(), errors, laterErrors, skipSeconds);
         System.out.printf(Locale.ROOT, "worst deviation of a second's sends from the schedule after the first %d s: "
-                + "%+.1f %% (second %d: %+d requests)%n", skipSeconds, worstPercent, worst, sent[worst] - expected[worst]);
+                + "%+.1f %% (second %d: %+d requests)%n", skipSeconds, worstPercent, worst,
+                sent[worst] - expected[worst]);
         long[] late = lateUs.stream().mapToLong(Long::longValue).sorted().toArray();
         if (late.length == 0) {
             notMeasured("no request intended after the first " + skipSeconds + " s");

@@ -91,16 +91,19 @@ PLAN
 }
 
 vus=$(( rate / 10 > 50 ? rate / 10 : 50 ))
+open_vus="pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s"
 # The target and the broker are infrastructure that a real run finds warm: one unmeasured 5 s run at the rate
 # first (cold, the JDK server reset connections and stalled the first seconds of the measured run). Each measured
 # `loadstream generate` still starts its own JVM cold: that is what the first 2 s not counted are for.
 echo "warm-up of the target and the broker (not counted):"
-"${generate[@]}" "$(plan warm-up "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: 5s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" \
+warm_up="{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: 5s, $open_vus}"
+"${generate[@]}" "$(plan warm-up "$warm_up" /ok)" \
   --bootstrap "$bootstrap" --run-id "warm-up-$$" > "$work/warm-up.out" 2>&1 || true
 grep '^Done:' "$work/warm-up.out" || echo "(no Done line: $work/warm-up.out)"
 echo
 echo "1. schedule precision: constant-arrival-rate $rate/s for $rate_seconds s (first $skip s not counted)"
-if run_plan "$(plan constant "{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: ${rate_seconds}s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s}" /ok)" "constant-$$"; then
+constant="{executor: constant-arrival-rate, rate: $rate, time_unit: 1s, duration: ${rate_seconds}s, $open_vus}"
+if run_plan "$(plan constant "$constant" /ok)" "constant-$$"; then
   "${timing[@]}" schedule "$bootstrap" "constant-$$" "$skip" "$rate" "$rate_seconds:$rate" || failed=1
   if samples_line="$("${timing[@]}" samples "$bootstrap" "constant-$$" 2> "$work/samples.err")"; then
     read -r samples shortest longest <<<"$samples_line"
@@ -112,7 +115,9 @@ fi
 start_rate=$(( rate / 5 ))
 echo
 echo "   ramping-arrival-rate $start_rate/s -> $rate/s over 6 s, then $rate/s for 4 s (first $skip s not counted)"
-if run_plan "$(plan ramping "{executor: ramping-arrival-rate, start_rate: $start_rate, time_unit: 1s, pre_allocated_vus: $vus, max_vus: $(( vus * 4 )), graceful_stop: 5s, stages: [{duration: 6s, target: $rate}, {duration: 4s, target: $rate}]}" /ok)" "ramping-$$"; then
+ramping="{executor: ramping-arrival-rate, start_rate: $start_rate, time_unit: 1s, $open_vus,
+  stages: [{duration: 6s, target: $rate}, {duration: 4s, target: $rate}]}"
+if run_plan "$(plan ramping "$ramping" /ok)" "ramping-$$"; then
   "${timing[@]}" schedule "$bootstrap" "ramping-$$" "$skip" "$start_rate" "6:$rate" "4:$rate" || failed=1
 fi
 
@@ -148,7 +153,8 @@ fi
 echo
 echo "3. abort reaction: constant-arrival-rate 200/s planned for 120 s, ABORT published once the load has run 4 s"
 run_id="abort-$$"
-"${generate[@]}" "$(plan abort "{executor: constant-arrival-rate, rate: 200, time_unit: 1s, duration: 120s, pre_allocated_vus: 20, max_vus: 100, graceful_stop: 5s}" /ok)" \
+abort="{executor: constant-arrival-rate, rate: 200, time_unit: 1s, duration: 120s, pre_allocated_vus: 20, max_vus: 100}"
+"${generate[@]}" "$(plan abort "$abort" /ok)" \
   --bootstrap "$bootstrap" --run-id "$run_id" > "$work/$run_id.out" 2>&1 &
 gen_pid=$!
 pids+=("$gen_pid")
