@@ -34,6 +34,11 @@ public final class DeadLetters {
     /** Header: the process that set the record aside. */
     public static final String CONSUMER = "loadstream.dlq.consumer";
 
+    /** Reason: the record has no value (a tombstone), which no loadstream topic carries. */
+    public static final String NULL_VALUE = "NULL_VALUE";
+    /** The message that goes with {@link #NULL_VALUE}. */
+    public static final String NULL_VALUE_MESSAGE = "The record has no value (a tombstone)";
+
     /** Longest message kept in the {@value #MESSAGE} header, in characters; longer ones are cut. */
     public static final int MAX_MESSAGE_LENGTH = 1_000;
 

@@ -96,7 +96,7 @@ final class EventDecoder {
             return null;
         }
         if (event == null) {
-            deadLetter(record, source, "NULL_VALUE", "The record has no value (a tombstone)");
+            deadLetter(record, source, DeadLetters.NULL_VALUE, DeadLetters.NULL_VALUE_MESSAGE);
         }
         return event;
     }

@@ -3,6 +3,7 @@ package io.loadstream.reporter.intake;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.reporter.stats.Stats;
+import io.loadstream.schemas.DeadLetters;
 import io.loadstream.schemas.EventDecodingException;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.EventSerdes;
@@ -46,6 +47,11 @@ public final class RecordRouter {
         }
         String topic = record.topic();
         byte[] value = record.value();
+        if (value == null) {
+            // A tombstone decodes to null, which would reach the run's data as an event without content.
+            return Optional.of(new RunEvent.Unreadable(DeadLetters.NULL_VALUE, DeadLetters.NULL_VALUE_MESSAGE,
+                    record));
+        }
         try {
             if (topic.equals(topics.control())) {
                 return Optional.of(new RunEvent.Control(EventSerdes.runControl().deserialize(topic, value)));

@@ -11,6 +11,7 @@ import io.loadstream.schemas.Topics;
 import io.loadstream.schemas.fixtures.EventFixtures;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,19 @@ class RecordRouterTest {
             assertThat(t.totals()).isEqualTo(totals);
             assertThat(t.stats().maxMs()).isEqualTo(50.0);
         });
+    }
+
+    @Test
+    void aTombstoneOfTheRunBecomesADeadLetterInsteadOfAnEmptyEvent() {
+        for (String topic : List.of(TOPICS.control(), TOPICS.windows(), TOPICS.totals(), TOPICS.systemWindows())) {
+            ConsumerRecord<String, byte[]> tombstone = record(topic, RUN, null);
+
+            assertThat(router.route(tombstone)).as(topic).get().isInstanceOfSatisfying(RunEvent.Unreadable.class,
+                    u -> {
+                        assertThat(u.reason()).isEqualTo("NULL_VALUE");
+                        assertThat(u.record()).isSameAs(tombstone);
+                    });
+        }
     }
 
     @Test
