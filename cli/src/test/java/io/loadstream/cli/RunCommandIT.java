@@ -84,6 +84,9 @@ class RunCommandIT {
     void ctrlCStopsTheLoadWritesAnInterruptedReportAndStopsTheBroker() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/setsid")) || Files.isExecutable(
                 Path.of("/bin/setsid")), "setsid (util-linux) gives the run its own process group to signal");
+        Process env = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+        Assumptions.assumeTrue(env.waitFor(30, TimeUnit.SECONDS) && env.exitValue() == 0,
+                "env --default-signal (coreutils 8.31+) gives the run Ctrl-C's default disposition");
         // given: a minute of load, interrupted after a few seconds
         Path plan = plan("""
                 load: {executor: constant-vus, vus: 3, duration: 60s, graceful_stop: 3s}
@@ -152,6 +155,10 @@ class RunCommandIT {
         List<String> command = new ArrayList<>();
         if (ownGroup) {
             command.add("setsid");
+            // A JVM that starts with SIGINT ignored keeps ignoring it (as `nohup` and background jobs of scripts
+            // want), and a test run from a background job inherits exactly that: give the run the disposition that
+            // a terminal gives it.
+            command.addAll(List.of("env", "--default-signal=INT"));
         }
         command.addAll(Distribution.command("run", plan.toString(), "--demo-target", "--out", out.toString()));
         return command;
