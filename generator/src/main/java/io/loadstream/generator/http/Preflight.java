@@ -109,7 +109,7 @@ public final class Preflight {
                 "Preflight: %s answered %d in %.0f ms%s", what, status, elapsed.toNanos() / 1e6, note));
     }
 
-    /** The URI as the console may show it: a secret the plan reads ({@code ${env:...}}) in the path or query is masked. */
+    /** The URI as the console may show it: a secret the plan reads ({@code ${env:...}}) in it is masked. */
     private static String shown(URI uri, Plan plan) {
         return Redactor.forPlan(plan).redact(uri.toString());
     }

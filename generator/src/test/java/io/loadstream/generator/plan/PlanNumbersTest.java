@@ -37,8 +37,8 @@ class PlanNumbersTest {
         return Stream.of(
                 Arguments.of("a duration past a long of nanoseconds", PLAN.replace("duration: 10s",
                         "duration: 2562047788015216h"), 3, "is longer than a plan may give (at most 8784h"),
-                Arguments.of("a think time of Long.MAX_VALUE ms", PLAN + "defaults: {think_time: 9223372036854775807ms}\n",
-                        8, "is longer than a plan may give"),
+                Arguments.of("a think time of Long.MAX_VALUE ms",
+                        PLAN + "defaults: {think_time: 9223372036854775807ms}\n", 8, "is longer than a plan may give"),
                 Arguments.of("infinity in a body", PLAN.replace("body: {n: 1}", "body: {n: .inf}"), 7,
                         "'.inf' is not a finite number"),
                 Arguments.of("NaN in a body", PLAN.replace("body: {n: 1}", "body: [1, .nan]"), 7,
