@@ -7,6 +7,7 @@ import io.loadstream.reporter.alert.AlertsFile;
 import io.loadstream.reporter.alert.WebhookNotifier;
 import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
+import io.loadstream.reporter.publish.SentDeadLetters;
 import io.loadstream.reporter.report.ConsoleSummary;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.report.RunReport;
@@ -41,6 +42,8 @@ public final class Reporter {
     private static final long DEFAULT_RETENTION_MS = Duration.ofMinutes(15).toMillis();
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(30);
+    /** How long a starting reporter reads the dead-letter topic for what an earlier reporter of its run set aside. */
+    private static final Duration DEAD_LETTERS_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final ReporterConfig config;
     private final RunData data;
@@ -98,7 +101,9 @@ public final class Reporter {
             AlertFanOut alerts = new AlertFanOut(sinks, warnings::add);
             AbortPublisher abort = new AbortPublisher(producer, config.topics().control(), config.runId(),
                     SEND_TIMEOUT, warnings::add);
-            DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq());
+            DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq(),
+                    SentDeadLetters.read(KafkaClients.consumer(config), config.topics().dlq(), config.runId(),
+                            DEAD_LETTERS_READ_TIMEOUT));
             ThresholdJudge judge = new ThresholdJudge(config, data, alerts, abort, warnings::add);
 
             boolean complete = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
