@@ -11,13 +11,16 @@ import io.loadstream.reporter.publish.SentDeadLetters;
 import io.loadstream.reporter.report.ConsoleSummary;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.report.RunReport;
+import io.loadstream.reporter.run.RequestCount;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.TopicSetup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -106,8 +109,13 @@ public final class Reporter {
                             DEAD_LETTERS_READ_TIMEOUT));
             ThresholdJudge judge = new ThresholdJudge(config, data, alerts, abort, warnings::add);
 
-            boolean complete = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
+            boolean totalsIn = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
                     () -> cancelled).follow();
+            Optional<String> countProblem = totalsIn
+                    ? RequestCount.problem(data.finished(), data.totals().get(EventKeys.ALL_ENDPOINTS))
+                    : Optional.empty();
+            countProblem.ifPresent(warnings::add);
+            boolean complete = totalsIn && countProblem.isEmpty();
             List<ThresholdOutcome> outcomes = judge.finish();
             if (deadLetters.count() > 0) {
                 warnings.add(deadLetters.count() + " records of this run could not be decoded; they were sent to "
