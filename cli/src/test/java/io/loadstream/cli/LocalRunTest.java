@@ -58,7 +58,7 @@ class LocalRunTest {
         Thread runner = new Thread(() -> {
             try {
                 run.run(plan("http://127.0.0.1:1"));
-            } catch (Throwable e) {
+            } catch (Exception e) {
                 failure.set(e);
             }
         }, "local-run");
