@@ -75,6 +75,10 @@ public final class Aggregator implements AutoCloseable {
         props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 0L);
         // Changelog and output records compress well (histograms and repeated names).
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // A record that a processor throws on, or that does not deserialize, is dead-lettered; the task goes on.
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterExceptionHandler.class);
+        props.put(DeadLetterExceptionHandler.TOPIC_CONFIG, config.topics().dlq());
         props.putAll(config.extraProperties());
         return props;
     }

@@ -30,6 +30,12 @@ final class AggregateCommand implements Callable<Integer> {
     /** How long a clean shutdown may take. */
     static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
+    /**
+     * The most stream threads one instance takes. A thread without a partition idles, and topics have 6
+     * partitions by default; the bound refuses a typo before it starts thousands of threads.
+     */
+    static final int MAX_THREADS = 64;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -100,9 +106,10 @@ final class AggregateCommand implements Callable<Integer> {
 
     private AggregatorConfig config() {
         OptionChecks checks = OptionChecks.of(spec);
-        checks.atLeastOne("--threads", threads);
+        checks.between1And("--threads", threads, MAX_THREADS);
         checks.positiveSeconds("--start-timeout", startTimeoutSeconds);
-        checks.notBlank("--application-id", applicationId);
+        checks.kafkaName("--application-id", applicationId);
+        checks.writableDirectory("--state-dir", stateDir);
         return AggregatorConfig.defaults(kafka.bootstrap())
                 .withTopics(kafka.topics())
                 .withExtraProperties(kafka.clientProperties())

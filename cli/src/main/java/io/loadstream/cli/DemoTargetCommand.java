@@ -90,6 +90,7 @@ final class DemoTargetCommand implements Callable<Integer> {
     private DemoTargetOptions options() {
         OptionChecks checks = OptionChecks.of(spec);
         checks.port("--port", port);
+        checks.localAddress("--host", host);
         if (workers < 1 || workers > DemoTargetOptions.MAX_WORKERS) {
             throw checks.invalid("--workers must be between 1 and " + DemoTargetOptions.MAX_WORKERS + ", was "
                     + workers);

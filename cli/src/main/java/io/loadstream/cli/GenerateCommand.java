@@ -58,6 +58,13 @@ final class GenerateCommand implements Callable<Integer> {
         Console console = Console.of(spec.commandLine().getOut(), err);
         GeneratorConfig config = config(console);
         Plan plan = planOptions.load(err);
+        console.out().accept("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name()
+                + " against " + plan.target() + " (" + plan.load().executor().planName() + ")");
+        // Before the stop hook exists: a failed preflight exits at once, not after the hook's wait for a run that
+        // never started (it took 16 s).
+        if (planOptions.preflight()) {
+            Preflights.check(plan, console.out());
+        }
         Generator generator = new Generator(config);
         CountDownLatch done = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -69,11 +76,6 @@ final class GenerateCommand implements Callable<Integer> {
             }
         }, "loadstream-generate-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
-        console.out().accept("Run " + config.runId() + ", segment " + config.segment() + ": " + plan.name()
-                + " against " + plan.target() + " (" + plan.load().executor().planName() + ")");
-        if (planOptions.preflight()) {
-            Preflights.check(plan, console.out());
-        }
         GeneratorResult result;
         try {
             result = generator.run(plan);

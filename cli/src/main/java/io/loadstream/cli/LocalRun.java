@@ -74,6 +74,11 @@ final class LocalRun implements AutoCloseable {
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private final AtomicBoolean used = new AtomicBoolean();
     private final AtomicBoolean interrupted = new AtomicBoolean();
+    /**
+     * The thread in {@link #run} while the pipeline starts, null once the load began: Ctrl-C interrupts it, so that
+     * a start-up step that waits (Kafka unreachable: 30 s) stops at once instead of ignoring the signal.
+     */
+    private volatile Thread starting;
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Generator generator;
 
@@ -111,11 +116,25 @@ final class LocalRun implements AutoCloseable {
         if (options.preflight()) {
             Preflights.check(plan, console.out());
         }
-        String bootstrap = options.bootstrap().isPresent() ? options.bootstrap().get() : startBroker();
-        stopIfInterrupted();
-        createTopics(bootstrap);
-        startAggregator(bootstrap);
-        stopIfInterrupted();
+        String bootstrap;
+        starting = Thread.currentThread();
+        try {
+            stopIfInterrupted();
+            bootstrap = options.bootstrap().isPresent() ? options.bootstrap().get() : startBroker();
+            stopIfInterrupted();
+            createTopics(bootstrap);
+            startAggregator(bootstrap);
+            stopIfInterrupted();
+        } catch (RuntimeException e) {
+            if (interrupted.get()) {
+                // The step failed because Ctrl-C interrupted its wait; say that, not what the wait was for.
+                Thread.interrupted();
+                stopIfInterrupted();
+            }
+            throw e;
+        } finally {
+            starting = null;
+        }
         Reporter reporter = new Reporter(reporterConfig(bootstrap));
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                 runnable -> daemon(runnable, "loadstream-run-reporter").start());
@@ -133,6 +152,10 @@ final class LocalRun implements AutoCloseable {
         Generator running = generator;
         if (running != null) {
             running.abort(RunReasons.INTERRUPTED);
+        }
+        Thread startUp = starting;
+        if (startUp != null) {
+            startUp.interrupt();
         }
     }
 

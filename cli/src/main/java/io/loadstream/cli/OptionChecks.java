@@ -1,6 +1,14 @@
 package io.loadstream.cli;
 
 import io.loadstream.schemas.EventKeys;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
@@ -9,6 +17,15 @@ import picocli.CommandLine;
  * exits 104.
  */
 final class OptionChecks {
+
+    /** What Kafka allows in a group id or topic name, and so in a Streams application id that prefixes both. */
+    private static final Pattern KAFKA_NAME = Pattern.compile("[a-zA-Z0-9._-]+");
+
+    /**
+     * The longest application id: Kafka topic names stop at 249 characters, and Streams appends its store and
+     * repartition names (up to about 60 characters here) to the application id.
+     */
+    static final int MAX_APPLICATION_ID_CHARS = 180;
 
     private final CommandLine commandLine;
 
@@ -94,6 +111,91 @@ final class OptionChecks {
             EventKeys.validateRunId(runId);
         } catch (IllegalArgumentException e) {
             throw invalid("--run-id: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks a count with an upper bound (threads, partitions), so that a typo such as {@code 100000} is refused
+     * before anything starts instead of exhausting the machine.
+     *
+     * @param option the option's name, e.g. {@code --threads}
+     * @param value  the value given
+     * @param max    the largest value accepted
+     */
+    void between1And(String option, long value, long max) {
+        if (value < 1 || value > max) {
+            throw invalid(option + " must be between 1 and " + max + ", was " + value);
+        }
+    }
+
+    /**
+     * Checks a Kafka Streams application id: it names the consumer group and prefixes the internal topics, so it
+     * takes only what Kafka allows in those names.
+     *
+     * @param option the option's name, e.g. {@code --application-id}
+     * @param value  the value given, not null
+     */
+    void kafkaName(String option, String value) {
+        notBlank(option, value);
+        if (!KAFKA_NAME.matcher(value).matches()) {
+            throw invalid(option + " may contain only letters, digits, '.', '_' and '-', was '" + value + "'");
+        }
+        if (value.length() > MAX_APPLICATION_ID_CHARS) {
+            throw invalid(option + " must be at most " + MAX_APPLICATION_ID_CHARS + " characters, was "
+                    + value.length());
+        }
+    }
+
+    /**
+     * Checks a directory that the command will write into: it exists as a writable directory, or it can be
+     * created. It is created here, so that a bad path fails before anything starts.
+     *
+     * @param option the option's name, e.g. {@code --state-dir}
+     * @param dir    the value given, or null when the option was left out (then nothing is checked)
+     */
+    void writableDirectory(String option, Path dir) {
+        if (dir == null) {
+            return;
+        }
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw invalid(option + " " + dir + " is not a directory");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw invalid(option + " " + dir + " cannot be created (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(dir)) {
+            throw invalid(option + " " + dir + " is not writable");
+        }
+    }
+
+    /**
+     * Checks an address to listen on: the wildcard, a loopback address or an address of one of this machine's
+     * interfaces. A name is resolved (e.g. {@code localhost}).
+     *
+     * @param option the option's name, e.g. {@code --host}
+     * @param host   the value given, not null
+     */
+    void localAddress(String option, String host) {
+        notBlank(option, host);
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw invalid(option + " " + host + " is not a known host name or address");
+        }
+        boolean local;
+        try {
+            local = address.isAnyLocalAddress() || address.isLoopbackAddress()
+                    || NetworkInterface.getByInetAddress(address) != null;
+        } catch (SocketException e) {
+            local = false;
+        }
+        if (!local) {
+            throw invalid(option + " " + host + " is not an address of this machine; use 127.0.0.1, 0.0.0.0 "
+                    + "(every interface) or the address of one of its interfaces");
         }
     }
 }

@@ -38,6 +38,9 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KafkaConnectionOptions kafka;
 
+    @CommandLine.Mixin
+    IncompleteOption incomplete;
+
     @Option(names = "--run-id", required = true, paramLabel = "ID",
             description = "The run to follow ([A-Za-z0-9][A-Za-z0-9._-]{0,99}).")
     String runId;
@@ -82,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         stdout.print(result.consoleSummary());
         stdout.flush();
-        return result.exitCode();
+        return incomplete.exitCode(result);
     }
 
     private ReporterConfig config() {

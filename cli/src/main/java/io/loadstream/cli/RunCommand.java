@@ -58,6 +58,9 @@ final class RunCommand implements Callable<Integer> {
     KafkaConnectionOptions kafka;
 
     @CommandLine.Mixin
+    IncompleteOption incomplete;
+
+    @CommandLine.Mixin
     WebhookOptions webhookOptions;
 
     @Option(names = "--out", paramLabel = "DIR",
@@ -140,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
             ReporterResult report = run.run(plan).reported();
             stdout.print(report.consoleSummary());
             stdout.flush();
-            return report.exitCode();
+            return incomplete.exitCode(report);
         } finally {
             run.close();
             try {

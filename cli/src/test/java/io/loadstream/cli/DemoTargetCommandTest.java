@@ -31,6 +31,13 @@ class DemoTargetCommandTest {
     }
 
     @Test
+    void anAddressOfAnotherMachineIsAConfigurationErrorNotABusyPort() {
+        assertThat(cli.run("demo-target", "--port", "0", "--host=8.8.8.8")).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("--host 8.8.8.8 is not an address of this machine")
+                .doesNotContain("already in use").doesNotContain("\tat ");
+    }
+
+    @Test
     void aWorkerPoolOfZeroIsAConfigurationError() {
         assertThat(cli.run("demo-target", "--port", "0", "--workers", "0")).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(cli.err()).contains("--workers must be between 1 and");

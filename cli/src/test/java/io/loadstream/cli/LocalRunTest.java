@@ -48,6 +48,39 @@ class LocalRunTest {
     }
 
     @Test
+    void anInterruptWhileKafkaDoesNotAnswerStopsTheWaitInsteadOfTimingOut() throws Exception {
+        // given: a start-up waiting for a Kafka broker that does not exist (it would give up after 30 s)
+        LocalRunOptions options = LocalRunOptions.of("unreachable", tmp.resolve("out"))
+                .withBootstrap("127.0.0.1:1").withPreflight(false);
+        LocalRun run = new LocalRun(options, new Console(console::add, console::add));
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic
+                .AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                run.run(plan("http://127.0.0.1:1"));
+            } catch (Exception e) {
+                failure.set(e);
+            }
+        }, "local-run");
+        runner.start();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> java.util.Arrays
+                .stream(runner.getStackTrace()).anyMatch(f -> f.getClassName().endsWith("TopicSetup")));
+
+        // when: Ctrl-C
+        run.interrupt();
+
+        // then: the wait stopped because of the interrupt (in milliseconds), not after Kafka's 30 s; the bound is
+        // generous so that a loaded machine cannot break it, and far below those 30 s
+        runner.join(Duration.ofSeconds(20).toMillis());
+        assertThat(runner.isAlive()).as("still waiting for Kafka 20 s after Ctrl-C").isFalse();
+        assertThat(failure.get()).isInstanceOf(UserFacingException.class)
+                .hasMessage("Interrupted before the load started");
+        run.close();
+        assertThat(run.awaitClosed(Duration.ofSeconds(60))).isTrue();
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
     void theDemoTargetStartsOnlyAtALoopbackHttpTarget() throws Exception {
         LocalRunOptions options = LocalRunOptions.of("demo", tmp.resolve("out")).withDemoTarget(true);
 

@@ -82,6 +82,56 @@ class ReportCommandTest {
     @Test
     void aFailedThresholdExitsWith99AndPrintsTheSummaryAndPaths(TestKafka kafka, @TempDir Path dir) throws Exception {
         // given: a finished one-generator run with one endpoint, 10% errors, and a threshold rate<0.05
+        String runId = "cli-run";
+        Topics topics = publishRun(kafka, runId, 100, "rate<0.05");
+
+        // when
+        int code = run(Map.of(), "report", "--bootstrap", kafka.bootstrapServers(), "--run-id", runId,
+                "--out", dir.toString(), "--topic-prefix", topics.control().replace(".control", ""));
+
+        // then
+        assertThat(code).isEqualTo(ExitCodes.THRESHOLD_FAILED);
+        assertThat(cli.out()).contains("✗ 'rate<0.05'").contains("GET /x")
+                .contains(dir.resolve("performance_report.json").toString());
+        assertThat(dir.resolve("report.html")).exists();
+        assertThat(Files.readString(dir.resolve("performance_report.json"))).contains("\"total_requests\" : 100");
+    }
+
+    @Test
+    void aRunThatCountedFewerRequestsThanItsGeneratorSentIsIncompleteUnlessAccepted(TestKafka kafka,
+                                                                                     @TempDir Path dir)
+            throws Exception {
+        // given: final totals of 100 requests, and a generator that says it sent 110
+        String runId = "cli-short";
+        Topics topics = publishRun(kafka, runId, 110, "rate<0.5");
+        String prefix = topics.control().replace(".control", "");
+
+        // when: the report is written without, then with --allow-incomplete
+        int strict = run(Map.of(), "report", "--bootstrap", kafka.bootstrapServers(), "--run-id", runId,
+                "--out", dir.resolve("strict").toString(), "--topic-prefix", prefix);
+        String strictOut = cli.out();
+        int accepted = run(Map.of(), "report", "--bootstrap", kafka.bootstrapServers(), "--run-id", runId,
+                "--out", dir.resolve("accepted").toString(), "--topic-prefix", prefix, "--allow-incomplete");
+
+        // then: exit 1, then 0; both reports say incomplete, with both figures
+        assertThat(strict).as(strictOut).isEqualTo(ExitCodes.FAILURE);
+        assertThat(accepted).isEqualTo(ExitCodes.OK);
+        for (String out : List.of("strict", "accepted")) {
+            String json = Files.readString(dir.resolve(out).resolve("performance_report.json"));
+            assertThat(json).as(out).contains("\"complete\" : false")
+                    .contains("The generators sent 110 requests; the report counts 100 (10 missing)");
+        }
+    }
+
+    /**
+     * Publishes a finished one-generator run with one endpoint, 100 requests and 10% errors.
+     *
+     * @param requestsSent what the generator's FINISHED says it sent
+     * @param bound        the run's http_req_failed threshold
+     * @return the topics, on a prefix of their own
+     */
+    private static Topics publishRun(TestKafka kafka, String runId, long requestsSent, String bound)
+            throws Exception {
         Topics topics = Topics.withPrefix("rc-" + UUID.randomUUID().toString().substring(0, 8));
         Properties admin = new Properties();
         admin.put("bootstrap.servers", kafka.bootstrapServers());
@@ -90,7 +140,6 @@ class ReportCommandTest {
             // The first records must not race the leader election, whoever created the topics.
             TopicSetup.awaitLeaders(client, topics.all(), Duration.ofSeconds(60));
         }
-        String runId = "cli-run";
         long t0 = EventFixtures.nowMs();
         long[] latenciesUs = EventFixtures.spread(100, 1_000, 100_000);
         Properties config = kafka.producerProperties();
@@ -99,8 +148,9 @@ class ReportCommandTest {
         config.put("request.timeout.ms", 10_000);
         config.put("delivery.timeout.ms", 30_000);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
-            RunControl started = control(runId, ControlType.STARTED, t0);
-            RunControl finished = control(runId, ControlType.FINISHED, t0 + 10_000);
+            RunControl started = control(runId, ControlType.STARTED, t0, bound);
+            RunControl finished = control(runId, ControlType.FINISHED, t0 + 10_000, bound);
+            finished.setRequestsSent(requestsSent);
             for (RunControl control : List.of(started, finished)) {
                 for (PartitionInfo p : producer.partitionsFor(topics.control())) {
                     producer.send(new ProducerRecord<>(topics.control(), p.partition(), control.getTimestampMs(),
@@ -118,23 +168,14 @@ class ReportCommandTest {
             producer.flush();
         }
 
-        // when
-        int code = run(Map.of(), "report", "--bootstrap", kafka.bootstrapServers(), "--run-id", runId,
-                "--out", dir.toString(), "--topic-prefix", topics.control().replace(".control", ""));
-
-        // then
-        assertThat(code).isEqualTo(ExitCodes.THRESHOLD_FAILED);
-        assertThat(cli.out()).contains("✗ 'rate<0.05'").contains("GET /x")
-                .contains(dir.resolve("performance_report.json").toString());
-        assertThat(dir.resolve("report.html")).exists();
-        assertThat(Files.readString(dir.resolve("performance_report.json"))).contains("\"total_requests\" : 100");
+        return topics;
     }
 
-    /** A control record of the run's one generator, with the threshold this test fails: at most 5 % errors. */
-    private static RunControl control(String runId, ControlType type, long at) {
+    /** A control record of the run's one generator, with one http_req_failed threshold. */
+    private static RunControl control(String runId, ControlType type, long at, String bound) {
         RunControl control = EventFixtures.control(runId, type, at, 0, 1);
         control.setThresholds(List.of(ThresholdSpec.newBuilder().setMetric("http_req_failed")
-                .setExpression("rate<0.05").build()));
+                .setExpression(bound).build()));
         return control;
     }
 }

@@ -41,6 +41,26 @@ class PreflightTest {
     }
 
     @Test
+    void aSecretInThePathOrQueryIsMaskedInTheLine() throws Exception {
+        Plan plan = io.loadstream.generator.plan.PlanParser.parse("""
+                name: p
+                target: %s
+                load: {executor: constant-vus, vus: 1, duration: 1s}
+                scenarios:
+                  - name: s
+                    steps:
+                      - {method: GET, path: "/status/200?token=${env:TOKEN}&key=${env:KEY}"}
+                """.formatted(server.url()), "plan.yaml", java.nio.file.Path.of("."),
+                Map.of("TOKEN", "canary-7f3a9", "KEY", "k/e+y1"), io.loadstream.generator.plan.ThresholdSyntax.ANY);
+
+        Preflight.Outcome outcome = Preflight.check(plan);
+
+        assertThat(outcome.passed()).isTrue();
+        assertThat(outcome.message()).contains("?token=***&key=***").doesNotContain("canary-7f3a9")
+                .doesNotContain("k/e+y1");
+    }
+
+    @Test
     void aServerErrorIsReportedButDoesNotStopTheRun() {
         Preflight.Outcome outcome = Preflight.check(plan(server.url(), Plans.defaults(Duration.ofSeconds(5)),
                 "/status/503"));

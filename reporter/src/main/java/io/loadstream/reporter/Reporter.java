@@ -7,16 +7,20 @@ import io.loadstream.reporter.alert.AlertsFile;
 import io.loadstream.reporter.alert.WebhookNotifier;
 import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
+import io.loadstream.reporter.publish.SentDeadLetters;
 import io.loadstream.reporter.report.ConsoleSummary;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.report.RunReport;
+import io.loadstream.reporter.run.RequestCount;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.TopicSetup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 
@@ -41,6 +45,8 @@ public final class Reporter {
     private static final long DEFAULT_RETENTION_MS = Duration.ofMinutes(15).toMillis();
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(30);
+    /** How long a starting reporter reads the dead-letter topic for what an earlier reporter of its run set aside. */
+    private static final Duration DEAD_LETTERS_READ_TIMEOUT = Duration.ofSeconds(30);
 
     private final ReporterConfig config;
     private final RunData data;
@@ -98,11 +104,18 @@ public final class Reporter {
             AlertFanOut alerts = new AlertFanOut(sinks, warnings::add);
             AbortPublisher abort = new AbortPublisher(producer, config.topics().control(), config.runId(),
                     SEND_TIMEOUT, warnings::add);
-            DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq());
+            DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq(),
+                    SentDeadLetters.read(KafkaClients.consumer(config), config.topics().dlq(), config.runId(),
+                            DEAD_LETTERS_READ_TIMEOUT));
             ThresholdJudge judge = new ThresholdJudge(config, data, alerts, abort, warnings::add);
 
-            boolean complete = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
+            boolean totalsIn = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
                     () -> cancelled).follow();
+            Optional<String> countProblem = totalsIn
+                    ? RequestCount.problem(data.finished(), data.totals().get(EventKeys.ALL_ENDPOINTS))
+                    : Optional.empty();
+            countProblem.ifPresent(warnings::add);
+            boolean complete = totalsIn && countProblem.isEmpty();
             List<ThresholdOutcome> outcomes = judge.finish();
             if (deadLetters.count() > 0) {
                 warnings.add(deadLetters.count() + " records of this run could not be decoded; they were sent to "

@@ -67,7 +67,8 @@ public record TopicSetup(int partitions, short replication) {
         props.putAll(adminProperties);
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
-        try (Admin admin = Admin.create(props)) {
+        Admin admin = Admin.create(props);
+        try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (String name : topics.all()) {
@@ -93,6 +94,10 @@ public record TopicSetup(int partitions, short replication) {
             }
             throw new IllegalStateException("Could not create the loadstream topics at " + servers + ": "
                     + cause.getMessage(), cause);
+        } finally {
+            // Every call above has ended by now, or was given up (timeout, Ctrl-C): a plain close() would wait
+            // for a given-up call to reach its own deadline, up to 30 s with Kafka unreachable.
+            admin.close(Duration.ZERO);
         }
     }
 

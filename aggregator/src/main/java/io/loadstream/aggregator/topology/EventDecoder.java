@@ -31,6 +31,8 @@ final class EventDecoder {
     static final String CONSUMER = "aggregator";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventDecoder.class);
+    /** The reason of a record without a key. */
+    static final String NULL_KEY = "NULL_KEY";
 
     private final String task;
     private final Emitter out;
@@ -88,6 +90,12 @@ final class EventDecoder {
 
     private <T extends SpecificRecord> T decode(AvroSerde<T> serde, Record<byte[], byte[]> record,
                                                  RecordMetadata source) {
+        if (record.key() == null) {
+            // Every event is keyed by its run (and endpoint or host), which puts a series in one partition: a
+            // keyless one would be counted on whichever task it landed, apart from the rest of its series.
+            deadLetter(record, source, NULL_KEY, "The record has no key; loadstream keys every event by its run");
+            return null;
+        }
         T event;
         try {
             event = serde.deserialize(source.topic(), record.value());

@@ -195,18 +195,22 @@ class AggregateProcessorTest {
     }
 
     @Test
-    void tombstonesIllegalRunIdsAndEmptyNamesGoToTheDeadLetterSink() {
+    void tombstonesIllegalRunIdsEmptyNamesAndKeylessRecordsGoToTheDeadLetterSink() {
         context.setRecordMetadata(TOPICS.control(), 0, offset++);
         processor.process(new Record<>(RUN.getBytes(StandardCharsets.UTF_8), null, T0));
         send(ok("", A, T0, 1_000));
         send(ok("no spaces allowed", A, T0, 1_000));
         send(ok(RUN, "", T0, 1_000));
         send(system(RUN, "", T0, 10.0, 100));
+        context.setRecordMetadata(TOPICS.requests(), 0, offset++);
+        processor.process(new Record<>(null, EventSerdes.requestTiming().serialize(TOPICS.requests(),
+                ok(RUN, A, T0, 1_000)), T0));
 
         assertThat(context.forwarded(AggregatorTopology.DEAD_LETTERS).stream()
                 .map(f -> DeadLetters.read(f.record().headers(), DeadLetters.REASON)).toList())
-                .containsExactly("NULL_VALUE", "INVALID_RUN_ID", "INVALID_RUN_ID", "EMPTY_ENDPOINT", "EMPTY_HOST");
-        assertThat(context.forwarded()).hasSize(5);
+                .containsExactly("NULL_VALUE", "INVALID_RUN_ID", "INVALID_RUN_ID", "EMPTY_ENDPOINT", "EMPTY_HOST",
+                        "NULL_KEY");
+        assertThat(context.forwarded()).hasSize(6);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.loadstream.generator.http;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.generator.plan.DataSource;
 import io.loadstream.generator.plan.Plan;
+import io.loadstream.generator.plan.Redactor;
 import io.loadstream.generator.plan.Scenario;
 import io.loadstream.generator.plan.Step;
 import io.loadstream.generator.plan.Template;
@@ -88,7 +89,7 @@ public final class Preflight {
     }
 
     private static Outcome answered(String method, URI uri, int status, Duration elapsed, Plan plan) {
-        String what = method + " " + uri;
+        String what = method + " " + shown(uri, plan);
         if (status == 401 || status == 407) {
             boolean sendsAuth = plan.defaults().headers().keySet().stream()
                     .anyMatch(h -> h.equalsIgnoreCase(status == 401 ? "Authorization" : "Proxy-Authorization"))
@@ -108,8 +109,13 @@ public final class Preflight {
                 "Preflight: %s answered %d in %.0f ms%s", what, status, elapsed.toNanos() / 1e6, note));
     }
 
+    /** The URI as the console may show it: a secret the plan reads ({@code ${env:...}}) in it is masked. */
+    private static String shown(URI uri, Plan plan) {
+        return Redactor.forPlan(plan).redact(uri.toString());
+    }
+
     private static Outcome failed(String method, URI uri, Throwable failure, Duration elapsed, Plan plan) {
-        return new Outcome(false, method, uri, 0, elapsed, "Preflight: " + method + " " + uri + " failed: "
+        return new Outcome(false, method, uri, 0, elapsed, "Preflight: " + method + " " + shown(uri, plan) + " failed: "
                 + explain(failure, uri, plan) + " (--no-preflight skips this check.)");
     }
 

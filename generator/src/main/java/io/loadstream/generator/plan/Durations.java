@@ -13,6 +13,12 @@ public final class Durations {
 
     private static final Pattern TERM = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
+    /**
+     * The longest duration a plan may give: a year, far beyond any soak test, and far from the overflow of a
+     * {@code long} of nanoseconds (292 years) that once turned {@code 2562047788015216h} into 29m52s.
+     */
+    public static final Duration MAX = Duration.ofDays(366);
+
     private Durations() {
     }
 
@@ -45,6 +51,10 @@ public final class Durations {
             };
             micros = micros.add(amount.multiply(BigDecimal.valueOf(unitMicros)));
             position = matcher.end();
+        }
+        if (micros.compareTo(BigDecimal.valueOf(MAX.toNanos() / 1_000L)) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than a plan may give (at most "
+                    + MAX.toHours() + "h, 366 days)");
         }
         return Duration.ofNanos(micros.longValue() * 1_000L);
     }

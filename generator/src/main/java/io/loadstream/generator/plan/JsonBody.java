@@ -33,9 +33,37 @@ final class JsonBody {
      * @param node a mapping, list or scalar
      * @return compact JSON text
      * @throws JsonProcessingException when Jackson cannot write it
+     * @throws NotJson                 when a value has no JSON form (e.g. {@code .inf})
      */
     static String write(Node node) throws JsonProcessingException {
         return JSON.writeValueAsString(toJson(node));
+    }
+
+    private static BigDecimal number(ScalarNode scalar) {
+        try {
+            return YamlNumbers.exact(scalar.text());
+        } catch (IllegalArgumentException e) {
+            throw new NotJson(scalar.location(), e.getMessage());
+        }
+    }
+
+    /** A value in the body that JSON cannot carry, with where it is in the plan. */
+    static final class NotJson extends IllegalArgumentException {
+
+        private static final long serialVersionUID = 1L;
+
+        /** Where the value is. */
+        private final transient Location location;
+
+        NotJson(Location location, String message) {
+            super(message);
+            this.location = location;
+        }
+
+        /** Where the value is in the plan. */
+        Location location() {
+            return location;
+        }
     }
 
     private static JsonNode toJson(Node node) {
@@ -55,8 +83,8 @@ final class JsonBody {
             case VALUE_NULL -> json.nullNode();
             case VALUE_TRUE -> json.booleanNode(true);
             case VALUE_FALSE -> json.booleanNode(false);
-            case VALUE_NUMBER_INT -> json.numberNode(new BigInteger(scalar.text()));
-            case VALUE_NUMBER_FLOAT -> json.numberNode(new BigDecimal(scalar.text()));
+            case VALUE_NUMBER_INT -> json.numberNode(number(scalar).toBigIntegerExact());
+            case VALUE_NUMBER_FLOAT -> json.numberNode(number(scalar));
             default -> json.textNode(scalar.text());
         };
     }

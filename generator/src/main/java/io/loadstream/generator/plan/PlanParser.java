@@ -108,6 +108,11 @@ public final class PlanParser {
             if (Files.isDirectory(file)) {
                 throw fail(name, "This is a directory; give the plan's YAML file.");
             }
+            if (Files.exists(file) && !Files.isRegularFile(file)) {
+                // A device such as /dev/zero never ends and a FIFO blocks until a writer comes: neither is read.
+                throw fail(name, "This is not a regular file (a device, a FIFO or a socket); give the plan's YAML"
+                        + " file.");
+            }
             if (Files.size(file) > MAX_PLAN_BYTES) {
                 throw fail(name, "The file is " + Files.size(file) + " bytes; a plan may have at most "
                         + MAX_PLAN_BYTES + ". Is this the right file?");
@@ -523,6 +528,9 @@ public final class PlanParser {
             return template(JsonBody.write(node), node, data);
         } catch (JsonProcessingException e) {
             error(node.location(), "This body cannot be written as JSON: " + e.getOriginalMessage());
+            return null;
+        } catch (JsonBody.NotJson e) {
+            error(e.location(), "This body cannot be written as JSON: " + e.getMessage() + ".");
             return null;
         }
     }

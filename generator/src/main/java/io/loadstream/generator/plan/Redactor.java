@@ -51,6 +51,11 @@ public final class Redactor {
                 }
             }
         }
+        // A secret in a path or query is sent percent-encoded, and a URI shows it so.
+        List<String> encoded = secrets.stream()
+                .map(secret -> java.net.URLEncoder.encode(secret, java.nio.charset.StandardCharsets.UTF_8))
+                .toList();
+        secrets.addAll(encoded);
         return new Redactor(secrets);
     }
 

@@ -223,9 +223,12 @@ final class YamlReaders {
         }
         long value;
         try {
-            value = Long.parseLong(scalar.text());
-        } catch (NumberFormatException e) {
-            error(node.location(), key + " is too large.");
+            value = YamlNumbers.exact(scalar.text()).longValueExact();
+        } catch (ArithmeticException e) {
+            error(node.location(), key + " is too large: it must be " + range(min, max) + ".");
+            return fallback;
+        } catch (IllegalArgumentException e) {
+            error(node.location(), key + ": " + e.getMessage() + ".");
             return fallback;
         }
         if (value < min || value > max) {
@@ -248,7 +251,13 @@ final class YamlReaders {
             error(node.location(), key + " must be a number, not " + describe(node) + ".");
             return fallback;
         }
-        double value = Double.parseDouble(scalar.text());
+        double value;
+        try {
+            value = YamlNumbers.exact(scalar.text()).doubleValue();
+        } catch (IllegalArgumentException e) {
+            error(node.location(), key + ": " + e.getMessage() + ".");
+            return fallback;
+        }
         if (!(value >= min && value <= max)) {
             error(node.location(), key + " must be " + (min == Double.MIN_VALUE ? "above 0" : "at least "
                     + (long) min) + " and at most " + (long) max + ", not " + scalar.text() + ".");

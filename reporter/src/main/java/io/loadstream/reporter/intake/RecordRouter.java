@@ -2,6 +2,8 @@ package io.loadstream.reporter.intake;
 
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
+import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemWindow;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.schemas.DeadLetters;
 import io.loadstream.schemas.EventDecodingException;
@@ -20,6 +22,11 @@ public final class RecordRouter {
 
     /** The reason of a record whose Avro decodes but whose statistics do not hold together. */
     public static final String UNREADABLE = "UNREADABLE";
+    /**
+     * The reason of a record keyed for this run whose event is of another run: taken as it is, another run's
+     * window or totals would count in this run's figures (and its totals would never add up).
+     */
+    public static final String RUN_ID_MISMATCH = "RUN_ID_MISMATCH";
 
     private final String runId;
     private final Topics topics;
@@ -54,20 +61,31 @@ public final class RecordRouter {
         }
         try {
             if (topic.equals(topics.control())) {
-                return Optional.of(new RunEvent.Control(EventSerdes.runControl().deserialize(topic, value)));
+                RunControl control = EventSerdes.runControl().deserialize(topic, value);
+                return ofThisRun(control.getRunId(), record, new RunEvent.Control(control));
             } else if (topic.equals(topics.windows())) {
                 EndpointWindow window = EventSerdes.endpointWindow().deserialize(topic, value);
-                return Optional.of(new RunEvent.Window(window, Stats.of(window.getStats())));
+                return ofThisRun(window.getRunId(), record, new RunEvent.Window(window, Stats.of(window.getStats())));
             } else if (topic.equals(topics.totals())) {
                 EndpointTotals totals = EventSerdes.endpointTotals().deserialize(topic, value);
-                return Optional.of(new RunEvent.Totals(totals, Stats.of(totals.getStats())));
+                return ofThisRun(totals.getRunId(), record, new RunEvent.Totals(totals, Stats.of(totals.getStats())));
             } else if (topic.equals(topics.systemWindows())) {
-                return Optional.of(new RunEvent.HostWindow(EventSerdes.systemWindow().deserialize(topic, value)));
+                SystemWindow window = EventSerdes.systemWindow().deserialize(topic, value);
+                return ofThisRun(window.getRunId(), record, new RunEvent.HostWindow(window));
             }
             return Optional.empty();
         } catch (EventDecodingException | IllegalArgumentException e) {
             String reason = e instanceof EventDecodingException d ? d.reason().name() : UNREADABLE;
             return Optional.of(new RunEvent.Unreadable(reason, e.getMessage(), record));
         }
+    }
+
+    private Optional<RunEvent> ofThisRun(CharSequence eventRunId, ConsumerRecord<String, byte[]> record,
+                                         RunEvent event) {
+        if (runId.contentEquals(eventRunId)) {
+            return Optional.of(event);
+        }
+        return Optional.of(new RunEvent.Unreadable(RUN_ID_MISMATCH, "The key names run " + runId
+                + " but the event is of run '" + eventRunId + "'", record));
     }
 }

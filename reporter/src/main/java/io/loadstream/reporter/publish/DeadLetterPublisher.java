@@ -2,6 +2,7 @@ package io.loadstream.reporter.publish;
 
 import io.loadstream.reporter.intake.RunEvent;
 import io.loadstream.schemas.DeadLetters;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,17 +23,31 @@ public final class DeadLetterPublisher {
 
     private final Producer<String, byte[]> producer;
     private final String dlqTopic;
+    private final Set<String> alreadySent;
     private long count;
 
     /**
-     * Creates the publisher.
+     * Creates the publisher of a reporter that is the first of its run.
      *
      * @param producer the reporter's producer; not closed here
      * @param dlqTopic the dead-letter topic
      */
     public DeadLetterPublisher(Producer<String, byte[]> producer, String dlqTopic) {
+        this(producer, dlqTopic, Set.of());
+    }
+
+    /**
+     * Creates the publisher of a reporter that may follow another of the same run.
+     *
+     * @param producer    the reporter's producer; not closed here
+     * @param dlqTopic    the dead-letter topic
+     * @param alreadySent the sources ({@code topic/partition@offset}) that an earlier reporter of the run set aside
+     *                    ({@link SentDeadLetters#read}); counted again, not sent again
+     */
+    public DeadLetterPublisher(Producer<String, byte[]> producer, String dlqTopic, Set<String> alreadySent) {
         this.producer = producer;
         this.dlqTopic = dlqTopic;
+        this.alreadySent = Set.copyOf(alreadySent);
     }
 
     /**
@@ -43,6 +58,9 @@ public final class DeadLetterPublisher {
     public void publish(RunEvent.Unreadable unreadable) {
         count++;
         ConsumerRecord<String, byte[]> record = unreadable.record();
+        if (alreadySent.contains(DeadLetters.source(record.topic(), record.partition(), record.offset()))) {
+            return;
+        }
         LOG.warn("Bad record at {} ({}): {}", DeadLetters.source(record.topic(), record.partition(), record.offset()),
                 unreadable.reason(), unreadable.message());
         producer.send(new ProducerRecord<>(dlqTopic, null, record.key(), record.value(),

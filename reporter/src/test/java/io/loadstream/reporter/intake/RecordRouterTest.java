@@ -69,6 +69,18 @@ class RecordRouterTest {
     }
 
     @Test
+    void anEventOfAnotherRunKeyedForThisOneIsADeadLetterNotAFigureOfThisRun() {
+        EndpointTotals foreign = EventFixtures.totals("weekly-2", "GET /a", 0, 1, LATENCIES_US, 0, true);
+        ConsumerRecord<String, byte[]> record = record(TOPICS.totals(), EventKeys.requestKey(RUN, "GET /a"),
+                EventSerdes.endpointTotals().serialize(TOPICS.totals(), foreign));
+
+        assertThat(router.route(record)).get().isInstanceOfSatisfying(RunEvent.Unreadable.class, u -> {
+            assertThat(u.reason()).isEqualTo(RecordRouter.RUN_ID_MISMATCH);
+            assertThat(u.message()).contains("weekly-1").contains("'weekly-2'");
+        });
+    }
+
+    @Test
     void aTombstoneOfTheRunBecomesADeadLetterInsteadOfAnEmptyEvent() {
         for (String topic : List.of(TOPICS.control(), TOPICS.windows(), TOPICS.totals(), TOPICS.systemWindows())) {
             ConsumerRecord<String, byte[]> tombstone = record(topic, RUN, null);
