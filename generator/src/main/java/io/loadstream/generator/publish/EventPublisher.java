@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a run's events without ever blocking the request loop. Request timings go into a bounded buffer
- * ({@link #requestCompleted}, which never waits); one publisher thread drains it in batches, encodes each timing
- * and hands it to the Kafka producer. A timing that finds the buffer full, that the producer refuses, or that the
+ * Publishes a run's events without ever blocking the request loop. Request timings go into a bounded, lock-free
+ * buffer ({@link #requestCompleted}, which never waits: a {@link HandOffQueue}); one publisher thread drains it in
+ * batches, encodes each timing and hands it to the Kafka producer. A timing that finds the buffer full, that the producer refuses, or that the
  * broker does not acknowledge, is counted in {@link #dropped()}: never lost silently.
  *
  * <p>Control records go through the same thread ({@link #submitControl}): it first reads the watermark, then
@@ -69,7 +68,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final Topics topics;
     private final String runId;
     private final LongSupplier watermarkMs;
-    private final ArrayBlockingQueue<RequestTiming> buffer;
+    private final HandOffQueue<RequestTiming> buffer;
     private final ConcurrentLinkedQueue<Pending> controls = new ConcurrentLinkedQueue<>();
     private final TimingEncoder timingEncoder = new TimingEncoder();
     private final Map<String, byte[]> keys = new HashMap<>();
@@ -78,6 +77,8 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final LongAdder dropped = new LongAdder();
     private final Callback counting;
     private final Callback countingTimings;
+    /** Sends one drained timing; made once, so that a drain allocates nothing. */
+    private final java.util.function.Consumer<RequestTiming> sendTiming = this::sendTiming;
     /**
      * Timings acknowledged per partition of the requests topic, grown as partitions appear. Written only by the
      * producer's I/O thread (callbacks), read after a flush.
@@ -104,7 +105,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         this.topics = topics;
         this.runId = EventKeys.validateRunId(runId);
         this.watermarkMs = watermarkMs;
-        this.buffer = new ArrayBlockingQueue<>(capacity);
+        this.buffer = new HandOffQueue<>(capacity);
         this.counting = (metadata, exception) -> {
             if (exception == null) {
                 published.increment();
@@ -240,19 +241,15 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     }
 
     private void loop() {
-        List<RequestTiming> batch = new ArrayList<>(DRAIN_BATCH);
         while (true) {
             Pending control = controls.peek();
             if (control != null) {
-                runControl(control, batch);
+                runControl(control);
                 continue;
             }
-            int drained = buffer.drainTo(batch, DRAIN_BATCH);
-            if (drained > 0) {
-                sendTimings(batch);
-                if (drained == DRAIN_BATCH) {
-                    continue;
-                }
+            int drained = buffer.drain(sendTiming, DRAIN_BATCH);
+            if (drained == DRAIN_BATCH) {
+                continue;
             }
             if (closing && buffer.isEmpty() && controls.isEmpty()) {
                 break;
@@ -265,19 +262,20 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
             }
         }
         // Anything a forced close left behind is counted, not lost silently.
-        dropped.add(buffer.size());
-        buffer.clear();
+        buffer.drain(ignored -> dropped.increment(), Integer.MAX_VALUE);
         for (Pending pending; (pending = controls.poll()) != null; ) {
             pending.done().completeExceptionally(new IllegalStateException("The publisher was closed"));
         }
     }
 
-    private void runControl(Pending control, List<RequestTiming> batch) {
+    private void runControl(Pending control) {
         try {
             long watermark = watermarkMs.getAsLong();
-            while (buffer.drainTo(batch, DRAIN_BATCH) > 0) {
-                sendTimings(batch);
-            }
+            // Every timing buffered before the watermark was read goes out before the control record.
+            int drained;
+            do {
+                drained = buffer.drain(sendTiming, DRAIN_BATCH);
+            } while (drained > 0);
             control.action().run(this, watermark);
             control.done().complete(null);
         } catch (RuntimeException e) {
@@ -288,23 +286,19 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         }
     }
 
-    private void sendTimings(List<RequestTiming> batch) {
-        String topic = topics.requests();
-        for (int i = 0, n = batch.size(); i < n; i++) {
-            RequestTiming event = batch.get(i);
-            byte[] key = keys.computeIfAbsent(event.getEndpoint(),
-                    endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
-            byte[] value;
-            try {
-                value = timingEncoder.encode(event);
-            } catch (RuntimeException e) {
-                dropped.increment();
-                LOG.debug("A timing could not be encoded: {}", e.toString());
-                continue;
-            }
-            send(new ProducerRecord<>(topic, null, event.getIntendedStartUs() / 1000, key, value), countingTimings);
+    private void sendTiming(RequestTiming event) {
+        byte[] key = keys.computeIfAbsent(event.getEndpoint(),
+                endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
+        byte[] value;
+        try {
+            value = timingEncoder.encode(event);
+        } catch (RuntimeException e) {
+            dropped.increment();
+            LOG.debug("A timing could not be encoded: {}", e.toString());
+            return;
         }
-        batch.clear();
+        send(new ProducerRecord<>(topics.requests(), null, event.getIntendedStartUs() / 1000, key, value),
+                countingTimings);
     }
 
     /**
