@@ -39,7 +39,7 @@ source "$root/bench/common.sh"
 source "$root/bench/nginx.sh"
 bench_work bench
 
-tools=(${BENCH_TOOLS:-wrk-t1 wrk-t2 hey jetty-tuned loadstream loadstream-before})
+tools=(${BENCH_TOOLS:-wrk-t1 wrk-t2 hey jetty-tuned loadstream loadstream-before gatling})
 if [[ -z "${BENCH_BASELINE_DIST:-}" ]]; then
   kept=(); for tool in "${tools[@]}"; do [[ "$tool" == loadstream-before ]] || kept+=("$tool"); done; tools=("${kept[@]}")
 fi
@@ -158,10 +158,10 @@ run_jetty() {
 run_gatling() {
   local round="$1" log="$work/gatling-$1.out"
   if [[ -z "$gatling_cp" ]]; then why[gatling,$round]="${gatling_why:-Gatling was not prepared}"; rps[gatling,$round]=""; return; fi
-  java -Dbench.url="$url" -Dbench.users=50 -Dbench.seconds="$seconds" -cp "$gatling_cp" BenchGatling \
-    > "$log" 2>&1 || true
+  gatling_command "$url" 50 "$seconds" "$work/gatling-results" > "$log" 2>&1 || true
   read_done gatling "$round" "$log"
-  local ko; ko="$(sed -n 's/^Failed: \([0-9]*\).*/\1/p' "$log")"
+  # Gatling's last summary: "> Global   |   total |   OK |   KO".
+  local ko; ko="$(awk -F'|' '/^> Global/ {gsub(/ /, "", $4); k = $4} END {print k}' "$log")"
   [[ -z "$ko" || "$ko" == 0 ]] || extra[gatling,$round]="$ko failed"
 }
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -72,13 +73,16 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final ConcurrentLinkedQueue<Pending> controls = new ConcurrentLinkedQueue<>();
     private final TimingEncoder timingEncoder = new TimingEncoder();
     private final Map<String, byte[]> keys = new HashMap<>();
-    private final LongAdder offered = new LongAdder();
+    /** Timings the buffer refused because it was full (the accepted ones are the buffer's own count). */
+    private final LongAdder refused = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final Callback counting;
     private final Callback countingTimings;
     /** Sends one drained timing; made once, so that a drain allocates nothing. */
-    private final java.util.function.Consumer<RequestTiming> sendTiming = this::sendTiming;
+    private final Consumer<RequestTiming> sendTiming = this::sendTiming;
+    /** Sees every timing taken from the buffer, on the publisher thread, before it is sent. */
+    private final Consumer<RequestTiming> onTaken;
     /**
      * Timings acknowledged per partition of the requests topic, grown as partitions appear. Written only by the
      * producer's I/O thread (callbacks), read after a flush.
@@ -98,6 +102,22 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
      */
     public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
                           LongSupplier watermarkMs) {
+        this(producer, topics, runId, capacity, watermarkMs, event -> { });
+    }
+
+    /**
+     * Creates the publisher and starts its thread.
+     *
+     * @param producer    the producer (byte-array keys and values); this publisher closes it
+     * @param topics      the topic names
+     * @param runId       the run id, the start of every key
+     * @param capacity    buffer capacity in events, at least 1
+     * @param watermarkMs the run's watermark in epoch milliseconds, read before control records are sent
+     * @param onTaken     called on the publisher thread (one thread) with every timing taken from the buffer,
+     *                    before it is sent: where statistics are recorded once, off the request loop
+     */
+    public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
+                          LongSupplier watermarkMs, Consumer<RequestTiming> onTaken) {
         if (capacity < 1) {
             throw new IllegalArgumentException("The event buffer needs a capacity of at least 1, not " + capacity);
         }
@@ -105,6 +125,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         this.topics = topics;
         this.runId = EventKeys.validateRunId(runId);
         this.watermarkMs = watermarkMs;
+        this.onTaken = onTaken;
         this.buffer = new HandOffQueue<>(capacity);
         this.counting = (metadata, exception) -> {
             if (exception == null) {
@@ -131,15 +152,15 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     /** Buffers a timing; never waits. When the buffer is full, the timing is counted as dropped. */
     @Override
     public void requestCompleted(RequestTiming event) {
-        offered.increment();
         if (!buffer.offer(event)) {
+            refused.increment();
             dropped.increment();
         }
     }
 
     /** Timings handed to this publisher so far. */
     public long offered() {
-        return offered.sum();
+        return buffer.accepted() + refused.sum();
     }
 
     /** Records (timings, control, samples) the broker has acknowledged so far. */
@@ -287,6 +308,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     }
 
     private void sendTiming(RequestTiming event) {
+        onTaken.accept(event);
         byte[] key = keys.computeIfAbsent(event.getEndpoint(),
                 endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
         byte[] value;

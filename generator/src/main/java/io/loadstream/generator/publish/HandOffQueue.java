@@ -123,6 +123,11 @@ final class HandOffQueue<E> {
         return (int) Math.max(0, Math.min(capacity, size));
     }
 
+    /** Elements accepted by {@link #offer} so far, exactly (any thread; those offered concurrently may be missed). */
+    long accepted() {
+        return producerIndex.get();
+    }
+
     /** Whether no element is held (see {@link #size}). */
     boolean isEmpty() {
         return size() == 0;
