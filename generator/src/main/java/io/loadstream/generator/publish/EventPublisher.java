@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes a run's events without ever blocking the request loop. Request timings go into a bounded, lock-free
  * buffer ({@link #requestCompleted}, which never waits: a {@link HandOffQueue}); one publisher thread drains it in
- * batches, encodes each timing and hands it to the Kafka producer. A timing that finds the buffer full, that the producer refuses, or that the
- * broker does not acknowledge, is counted in {@link #dropped()}: never lost silently.
+ * batches, encodes each timing and hands it to the Kafka producer. A timing that finds the buffer full, that the
+ * producer refuses, or that the broker does not acknowledge, is counted in {@link #dropped()}: never lost silently.
  *
  * <p>Control records go through the same thread ({@link #submitControl}): it first reads the watermark, then
  * sends every timing buffered so far, then the control record to every partition of the control topic with the
