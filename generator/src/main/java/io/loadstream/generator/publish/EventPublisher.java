@@ -292,7 +292,9 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private void runControl(Pending control) {
         try {
             long watermark = watermarkMs.getAsLong();
-            // Every timing buffered before the watermark was read goes out before the control record.
+            // Every timing whose hand-off ended before the watermark was read goes out before the control record.
+            // One still being handed off may follow it: its VU's watermark slot held its intended start until the
+            // hand-off returned, so the watermark is not past it.
             int drained;
             do {
                 drained = buffer.drain(sendTiming, DRAIN_BATCH);

@@ -21,6 +21,9 @@ import java.util.function.Consumer;
  * once, exactly (the backing array is the next power of two, the bound is the capacity given); {@link #drain} and
  * {@link #size} may be called only from the one consumer thread (size from any thread is an estimate).
  *
+ * <p>{@link #drain} never waits either: it stops at a slot that a producer has claimed but not yet filled, and the
+ * next drain starts there.
+ *
  * @param <E> the element type; null elements are refused
  */
 final class HandOffQueue<E> {
@@ -100,10 +103,11 @@ final class HandOffQueue<E> {
         while (taken < limit && index < end) {
             int slot = (int) index & mask;
             Object element = SLOTS.getAcquire(slots, slot);
-            while (element == null) {
-                // Claimed by a producer that has not stored it yet: it is a few instructions away.
-                Thread.onSpinWait();
-                element = SLOTS.getAcquire(slots, slot);
+            if (element == null) {
+                // Claimed by a producer that has not stored it yet. Not waited for: on an oversubscribed machine
+                // that producer may have been descheduled between its two steps, and spinning here would take the
+                // CPU it needs. The next drain takes it, still in order.
+                break;
             }
             SLOTS.setOpaque(slots, slot, null);
             index++;
