@@ -95,15 +95,17 @@ public final class Generator {
         EpochClock clock = new EpochClock(config.timeSource());
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
                 KafkaSettings.producer(config.bootstrap(), clientId, config.kafkaProperties()));
+        // Requests and errors are counted on the request loop; latencies and slow requests once, on the publisher
+        // thread, which takes every timing anyway (RunStats says why).
+        RunStats stats = new RunStats(plan.report().slowRequestMs(), Redactor.forPlan(plan));
         EventPublisher publisher = new EventPublisher(producer, config.topics(), config.runId(),
-                config.bufferCapacity(), () -> watermarkMs(clock));
-        RunStats stats = new RunStats(publisher, plan.report().slowRequestMs(), Redactor.forPlan(plan));
+                config.bufferCapacity(), () -> watermarkMs(clock), stats::timingTaken);
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("loadstream-timer"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("loadstream-ticker"));
         HttpEngine http = new HttpEngine(plan.defaults(), LoadDriver.peakVus(plan.load(), config.segment()),
                 "loadstream/" + config.version());
         LoadDriver load = LoadDriver.create(plan, config.segment(), config.runId(), config.generatorId(),
-                http.client(), stats, clock, timer);
+                http.client(), stats.countingInto(publisher), clock, timer);
         ControlRecords records = new ControlRecords(config.runId(), config.generatorId(), config.segment(), plan,
                 load.plannedDuration(), config.host(), config.version());
         SamplerLoop sampler = null;
@@ -139,9 +141,10 @@ public final class Generator {
             long endedNanos = System.nanoTime();
             long cpuNanos = Math.max(0, processCpuNanos() - cpuAtStart);
             ticker.shutdownNow();
-            progress.report(endedNanos, loadStart);
             // Every timing handed to the producer and acknowledged (or counted as dropped) before FINISHED.
             await(publisher.submitControl((p, watermark) -> p.flushProducer()), "the events");
+            // After the flush, which drained the buffer: the publisher thread has recorded every latency.
+            progress.report(endedNanos, loadStart);
             String reason = load.abortReason();
             ControlRecords.Counts finalCounts = counts(stats, publisher, load);
             await(publisher.submitControl((p, watermark) -> {

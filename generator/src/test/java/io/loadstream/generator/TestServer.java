@@ -35,6 +35,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 final class TestServer implements AutoCloseable {
 
     static final String BODY = "hello from the loadstream test server";
+    /** The body of {@code /large}: far more than one read buffer, so that a client gets it in many chunks. */
+    static final String LARGE_BODY = "0123456789abcdef".repeat(4 * 1024) + "end of the large body";
     static final long HANG_MS = 5_000;
     static final long STALL_PERIOD_MS = 5_000;
     static final long STALL_LENGTH_MS = 1_000;
@@ -126,6 +128,8 @@ final class TestServer implements AutoCloseable {
             answer(response, callback, Integer.parseInt(path.substring("/status/".length())), "status");
         } else if (path.equals("/body")) {
             answer(response, callback, 200, BODY);
+        } else if (path.equals("/large")) {
+            answer(response, callback, 200, LARGE_BODY);
         } else if (path.equals("/hang")) {
             later(HANG_MS, () -> answer(response, callback, 200, "late"));
         } else if (path.equals("/scheme")) {

@@ -16,6 +16,8 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * One virtual user: runs iterations (a scenario's steps in order, with think time between them) one request at
@@ -71,6 +73,15 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
     private long bytesSent;
     private volatile Request inFlight;
     private volatile boolean sending;
+    /** The response whose body is being read, and its source: set when the body starts, one at a time. */
+    private Response contentResponse;
+    private Content.Source contentSource;
+    /**
+     * Reads the body when more arrives. Made once (Jetty's default listener makes two objects per chunk), and
+     * non-blocking, so that Jetty runs it on the selector thread instead of handing it to a pool thread.
+     */
+    private final Invocable.Task readContent = Invocable.from(Invocable.InvocationType.NON_BLOCKING,
+            this::readContent);
 
     VirtualUser(int id, LoadContext context, Owner owner, long seed) {
         this.id = id;
@@ -154,6 +165,45 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
     @Override
     public void onBegin(Response response) {
         firstByteNanos = context.clock.source().nanoTime();
+    }
+
+    @Override
+    public void onContentSource(Response response, Content.Source source) {
+        contentResponse = response;
+        contentSource = source;
+        readContent();
+    }
+
+    /** Reads every chunk available now, then asks to be called again when more arrives (or ends at the last). */
+    private void readContent() {
+        Content.Source source = contentSource;
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                source.demand(readContent);
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                // As Jetty's own listener does: the response fails (onComplete records it), the source too.
+                Throwable failure = chunk.getFailure();
+                contentResponse.abort(failure);
+                if (!chunk.isLast()) {
+                    source.fail(failure);
+                }
+                return;
+            }
+            boolean last = chunk.isLast();
+            try {
+                if (chunk.hasRemaining()) {
+                    onContent(contentResponse, chunk.getByteBuffer());
+                }
+            } finally {
+                chunk.release();
+            }
+            if (last) {
+                return;
+            }
+        }
     }
 
     @Override

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 
@@ -55,6 +57,11 @@ public final class PreparedStep {
     private final int maxBodyBytes;
     private final long fixedBytesSent;
     private final long constantBytesSent;
+    /**
+     * Adds the headers of a step whose headers are all constant (Host included), made once: the per-request
+     * lambda of {@link #newRequest} is an object per request; null when some header is rendered per request.
+     */
+    private final Consumer<HttpFields.Mutable> constantHeaderWriter;
 
     /**
      * Compiles a step.
@@ -121,6 +128,10 @@ public final class PreparedStep {
         this.constantBytesSent = constantUri == null ? 0 : fixedBytesSent + constantUri.getHost().length() + 6
                 + (constantUri.getRawPath() == null ? 1 : constantUri.getRawPath().length())
                 + (constantUri.getRawQuery() == null ? 0 : constantUri.getRawQuery().length() + 1);
+        boolean hostKnown = constantHost != null || !ownHost;
+        this.constantHeaderWriter = hostKnown && templatedHeaderNames.length == 0
+                && (constantHost != null || constantHeaders.length > 0)
+                ? fields -> writeHeaders(fields, constantHost, null) : null;
     }
 
     private String resolve(String pathAndQuery) {
@@ -140,20 +151,14 @@ public final class PreparedStep {
     public Request newRequest(HttpClient client, Template.Context context) {
         URI uri = constantUri != null ? constantUri : URI.create(resolve(path.render(context)));
         Request request = client.newRequest(uri).method(method).timeout(timeoutMs, TimeUnit.MILLISECONDS);
-        HttpField host = constantHost != null || !ownHost || uri.getAuthority() == null ? constantHost
-                : new HttpField(HttpHeader.HOST, uri.getAuthority());
-        if (host != null || constantHeaders.length > 0 || templatedHeaderNames.length > 0) {
-            request.headers(fields -> {
-                if (host != null) {
-                    fields.add(host);
-                }
-                for (HttpField field : constantHeaders) {
-                    fields.put(field);
-                }
-                for (int i = 0; i < templatedHeaderNames.length; i++) {
-                    fields.put(templatedHeaderNames[i], templatedHeaderValues[i].render(context));
-                }
-            });
+        if (constantHeaderWriter != null) {
+            request.headers(constantHeaderWriter);
+        } else {
+            HttpField host = constantHost != null || !ownHost || uri.getAuthority() == null ? constantHost
+                    : new HttpField(HttpHeader.HOST, uri.getAuthority());
+            if (host != null || constantHeaders.length > 0 || templatedHeaderNames.length > 0) {
+                request.headers(fields -> writeHeaders(fields, host, context));
+            }
         }
         if (body != null) {
             byte[] bytes = constantBody != null ? constantBody
@@ -161,6 +166,18 @@ public final class PreparedStep {
             request.body(new BytesRequestContent(contentType, bytes));
         }
         return request;
+    }
+
+    private void writeHeaders(HttpFields.Mutable fields, HttpField host, Template.Context context) {
+        if (host != null) {
+            fields.add(host);
+        }
+        for (HttpField field : constantHeaders) {
+            fields.put(field);
+        }
+        for (int i = 0; i < templatedHeaderNames.length; i++) {
+            fields.put(templatedHeaderNames[i], templatedHeaderValues[i].render(context));
+        }
     }
 
     /**

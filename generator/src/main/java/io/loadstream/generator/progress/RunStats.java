@@ -8,31 +8,37 @@ import io.loadstream.schemas.LatencyHistograms;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Counts what passes from the executor to the publisher, for the console and the control records: requests,
- * errors, and the latency of the last interval in an HdrHistogram {@link Recorder} (lock-free for the recording
- * threads) with the wire's layout ({@link LatencyHistograms}: 1 µs to one hour, 3 significant digits; longer
- * latencies count as one hour). Logs requests slower than {@code slow_request_ms}, at most one line a second with
- * a count of the others. Thread-safe.
+ * Counts what passes from the executor to the publisher, for the console and the control records, in two places
+ * so that each request is recorded once and the request loop does the least:
+ * <ul>
+ *   <li>on the request loop's threads ({@link #countingInto}): requests and errors, exact, including timings
+ *       that the publisher's buffer could not take;</li>
+ *   <li>on the publisher thread ({@link #timingTaken}, one thread): the latency of the last interval in an
+ *       HdrHistogram {@link SingleWriterRecorder} with the wire's layout ({@link LatencyHistograms}: 1 µs to one
+ *       hour, 3 significant digits; longer latencies count as one hour), and requests slower than
+ *       {@code slow_request_ms}, logged at most one line a second with a count of the others. A timing the
+ *       buffer refused (counted as dropped) is in neither.</li>
+ * </ul>
+ * Readers ({@link #requests}, {@link #takeInterval}...) may be on any thread.
  */
-public final class RunStats implements RequestSink {
+public final class RunStats {
 
     /** At most one slow-request line per this many milliseconds. */
     static final long SLOW_LOG_INTERVAL_MS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger("io.loadstream.generator.slow");
 
-    private final RequestSink next;
     private final long slowRequestUs;
     private final Redactor redactor;
     private final LongAdder requests = new LongAdder();
     private final LongAdder errors = new LongAdder();
     private final LongAdder slow = new LongAdder();
-    private final Recorder recorder = new Recorder(LatencyHistograms.LOWEST_DISCERNIBLE_US,
+    private final SingleWriterRecorder recorder = new SingleWriterRecorder(LatencyHistograms.LOWEST_DISCERNIBLE_US,
             LatencyHistograms.HIGHEST_TRACKABLE_US, LatencyHistograms.SIGNIFICANT_DIGITS);
     private final AtomicLong nextSlowLogMs = new AtomicLong();
     private final LongAdder slowNotLogged = new LongAdder();
@@ -40,29 +46,44 @@ public final class RunStats implements RequestSink {
     /**
      * Creates the counters.
      *
-     * @param next          where each timing goes next (the publisher)
      * @param slowRequestMs requests slower than this many milliseconds are logged
      * @param redactor      removes secrets from log lines
      */
-    public RunStats(RequestSink next, long slowRequestMs, Redactor redactor) {
-        this.next = next;
+    public RunStats(long slowRequestMs, Redactor redactor) {
         this.slowRequestUs = slowRequestMs * 1000;
         this.redactor = redactor;
     }
 
-    @Override
-    public void requestCompleted(RequestTiming event) {
-        requests.increment();
-        if (event.getErrorClass() != ErrorClass.NONE) {
-            errors.increment();
-        }
+    /**
+     * The request loop's sink: counts each timing's request (and error), then hands it to {@code next}. Any
+     * thread.
+     *
+     * @param next where each timing goes next (the publisher)
+     * @return the sink for the executor
+     */
+    public RequestSink countingInto(RequestSink next) {
+        return event -> {
+            requests.increment();
+            if (event.getErrorClass() != ErrorClass.NONE) {
+                errors.increment();
+            }
+            next.requestCompleted(event);
+        };
+    }
+
+    /**
+     * Records a timing's latency, and logs it when slow: call from one thread only (the publisher's), for every
+     * timing it takes from its buffer.
+     *
+     * @param event the timing
+     */
+    public void timingTaken(RequestTiming event) {
         long latency = event.getLatencyUs();
         recorder.recordValue(LatencyHistograms.clampUs(latency));
         if (latency > slowRequestUs) {
             slow.increment();
             logSlow(event);
         }
-        next.requestCompleted(event);
     }
 
     private void logSlow(RequestTiming event) {

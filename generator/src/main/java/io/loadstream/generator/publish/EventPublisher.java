@@ -13,12 +13,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -28,10 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes a run's events without ever blocking the request loop. Request timings go into a bounded buffer
- * ({@link #requestCompleted}, which never waits); one publisher thread drains it in batches, encodes each timing
- * and hands it to the Kafka producer. A timing that finds the buffer full, that the producer refuses, or that the
- * broker does not acknowledge, is counted in {@link #dropped()}: never lost silently.
+ * Publishes a run's events without ever blocking the request loop. Request timings go into a bounded, lock-free
+ * buffer ({@link #requestCompleted}, which never waits: a {@link HandOffQueue}); one publisher thread drains it in
+ * batches, encodes each timing and hands it to the Kafka producer. A timing that finds the buffer full, that the
+ * producer refuses, or that the broker does not acknowledge, is counted in {@link #dropped()}: never lost silently.
  *
  * <p>Control records go through the same thread ({@link #submitControl}): it first reads the watermark, then
  * sends every timing buffered so far, then the control record to every partition of the control topic with the
@@ -69,15 +69,20 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final Topics topics;
     private final String runId;
     private final LongSupplier watermarkMs;
-    private final ArrayBlockingQueue<RequestTiming> buffer;
+    private final HandOffQueue<RequestTiming> buffer;
     private final ConcurrentLinkedQueue<Pending> controls = new ConcurrentLinkedQueue<>();
     private final TimingEncoder timingEncoder = new TimingEncoder();
     private final Map<String, byte[]> keys = new HashMap<>();
-    private final LongAdder offered = new LongAdder();
+    /** Timings the buffer refused because it was full (the accepted ones are the buffer's own count). */
+    private final LongAdder refused = new LongAdder();
     private final LongAdder published = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final Callback counting;
     private final Callback countingTimings;
+    /** Sends one drained timing; made once, so that a drain allocates nothing. */
+    private final Consumer<RequestTiming> sendTiming = this::sendTiming;
+    /** Sees every timing taken from the buffer, on the publisher thread, before it is sent. */
+    private final Consumer<RequestTiming> onTaken;
     /**
      * Timings acknowledged per partition of the requests topic, grown as partitions appear. Written only by the
      * producer's I/O thread (callbacks), read after a flush.
@@ -97,6 +102,22 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
      */
     public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
                           LongSupplier watermarkMs) {
+        this(producer, topics, runId, capacity, watermarkMs, event -> { });
+    }
+
+    /**
+     * Creates the publisher and starts its thread.
+     *
+     * @param producer    the producer (byte-array keys and values); this publisher closes it
+     * @param topics      the topic names
+     * @param runId       the run id, the start of every key
+     * @param capacity    buffer capacity in events, at least 1
+     * @param watermarkMs the run's watermark in epoch milliseconds, read before control records are sent
+     * @param onTaken     called on the publisher thread (one thread) with every timing taken from the buffer,
+     *                    before it is sent: where statistics are recorded once, off the request loop
+     */
+    public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
+                          LongSupplier watermarkMs, Consumer<RequestTiming> onTaken) {
         if (capacity < 1) {
             throw new IllegalArgumentException("The event buffer needs a capacity of at least 1, not " + capacity);
         }
@@ -104,7 +125,8 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         this.topics = topics;
         this.runId = EventKeys.validateRunId(runId);
         this.watermarkMs = watermarkMs;
-        this.buffer = new ArrayBlockingQueue<>(capacity);
+        this.onTaken = onTaken;
+        this.buffer = new HandOffQueue<>(capacity);
         this.counting = (metadata, exception) -> {
             if (exception == null) {
                 published.increment();
@@ -130,15 +152,15 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     /** Buffers a timing; never waits. When the buffer is full, the timing is counted as dropped. */
     @Override
     public void requestCompleted(RequestTiming event) {
-        offered.increment();
         if (!buffer.offer(event)) {
+            refused.increment();
             dropped.increment();
         }
     }
 
     /** Timings handed to this publisher so far. */
     public long offered() {
-        return offered.sum();
+        return buffer.accepted() + refused.sum();
     }
 
     /** Records (timings, control, samples) the broker has acknowledged so far. */
@@ -240,19 +262,15 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     }
 
     private void loop() {
-        List<RequestTiming> batch = new ArrayList<>(DRAIN_BATCH);
         while (true) {
             Pending control = controls.peek();
             if (control != null) {
-                runControl(control, batch);
+                runControl(control);
                 continue;
             }
-            int drained = buffer.drainTo(batch, DRAIN_BATCH);
-            if (drained > 0) {
-                sendTimings(batch);
-                if (drained == DRAIN_BATCH) {
-                    continue;
-                }
+            int drained = buffer.drain(sendTiming, DRAIN_BATCH);
+            if (drained == DRAIN_BATCH) {
+                continue;
             }
             if (closing && buffer.isEmpty() && controls.isEmpty()) {
                 break;
@@ -265,19 +283,22 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
             }
         }
         // Anything a forced close left behind is counted, not lost silently.
-        dropped.add(buffer.size());
-        buffer.clear();
+        buffer.drain(ignored -> dropped.increment(), Integer.MAX_VALUE);
         for (Pending pending; (pending = controls.poll()) != null; ) {
             pending.done().completeExceptionally(new IllegalStateException("The publisher was closed"));
         }
     }
 
-    private void runControl(Pending control, List<RequestTiming> batch) {
+    private void runControl(Pending control) {
         try {
             long watermark = watermarkMs.getAsLong();
-            while (buffer.drainTo(batch, DRAIN_BATCH) > 0) {
-                sendTimings(batch);
-            }
+            // Every timing whose hand-off ended before the watermark was read goes out before the control record.
+            // One still being handed off may follow it: its VU's watermark slot held its intended start until the
+            // hand-off returned, so the watermark is not past it.
+            int drained;
+            do {
+                drained = buffer.drain(sendTiming, DRAIN_BATCH);
+            } while (drained > 0);
             control.action().run(this, watermark);
             control.done().complete(null);
         } catch (RuntimeException e) {
@@ -288,23 +309,20 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         }
     }
 
-    private void sendTimings(List<RequestTiming> batch) {
-        String topic = topics.requests();
-        for (int i = 0, n = batch.size(); i < n; i++) {
-            RequestTiming event = batch.get(i);
-            byte[] key = keys.computeIfAbsent(event.getEndpoint(),
-                    endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
-            byte[] value;
-            try {
-                value = timingEncoder.encode(event);
-            } catch (RuntimeException e) {
-                dropped.increment();
-                LOG.debug("A timing could not be encoded: {}", e.toString());
-                continue;
-            }
-            send(new ProducerRecord<>(topic, null, event.getIntendedStartUs() / 1000, key, value), countingTimings);
+    private void sendTiming(RequestTiming event) {
+        onTaken.accept(event);
+        byte[] key = keys.computeIfAbsent(event.getEndpoint(),
+                endpoint -> EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8));
+        byte[] value;
+        try {
+            value = timingEncoder.encode(event);
+        } catch (RuntimeException e) {
+            dropped.increment();
+            LOG.debug("A timing could not be encoded: {}", e.toString());
+            return;
         }
-        batch.clear();
+        send(new ProducerRecord<>(topics.requests(), null, event.getIntendedStartUs() / 1000, key, value),
+                countingTimings);
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
+import io.loadstream.generator.executor.RequestSink;
 import io.loadstream.generator.plan.Redactor;
 import io.loadstream.schemas.LatencyHistograms;
 import io.loadstream.schemas.fixtures.EventFixtures;
@@ -24,16 +25,19 @@ class RunStatsTest {
 
     @Test
     void intervalHistogramHasTheWireLayoutAndCountsEveryRequestOnce() {
-        // given: 1,000 latencies from 1 ms to 2 s, one error in ten, one beyond the tracked hour
+        // given: 1,000 latencies from 1 ms to 2 s, one error in ten, one beyond the tracked hour, through the
+        // publisher's two steps: the request loop's counting sink, then the publisher thread's recording
         List<RequestTiming> sent = new ArrayList<>();
-        RunStats stats = new RunStats(sent::add, SLOW_MS, Redactor.NONE);
+        RunStats stats = new RunStats(SLOW_MS, Redactor.NONE);
+        RequestSink sink = stats.countingInto(sent::add);
         long[] latenciesUs = EventFixtures.spread(1_000, 1_000, 2_000_000);
         long nowMs = EventFixtures.nowMs();
         for (int i = 0; i < latenciesUs.length; i++) {
-            stats.requestCompleted(EventFixtures.request("r", "GET /a", nowMs, latenciesUs[i], 200,
+            sink.requestCompleted(EventFixtures.request("r", "GET /a", nowMs, latenciesUs[i], 200,
                     i % 10 == 0 ? ErrorClass.STATUS : ErrorClass.NONE));
         }
-        stats.requestCompleted(EventFixtures.ok("r", "GET /a", nowMs, 2 * LatencyHistograms.HIGHEST_TRACKABLE_US));
+        sink.requestCompleted(EventFixtures.ok("r", "GET /a", nowMs, 2 * LatencyHistograms.HIGHEST_TRACKABLE_US));
+        sent.forEach(stats::timingTaken);
 
         // when
         Histogram interval = stats.takeInterval();
@@ -55,10 +59,11 @@ class RunStatsTest {
     @Test
     void progressLineShowsTheIntervalsP95WithinThePrecisionOfTheLayout() {
         // given: 500 latencies from 1 ms to 500 ms in one interval
-        RunStats stats = new RunStats(event -> { }, SLOW_MS, Redactor.NONE);
+        RunStats stats = new RunStats(SLOW_MS, Redactor.NONE);
+        RequestSink sink = stats.countingInto(stats::timingTaken);
         long[] latenciesUs = EventFixtures.spread(500, 1_000, 500_000);
         for (long latencyUs : latenciesUs) {
-            stats.requestCompleted(EventFixtures.ok("r", "GET /a", EventFixtures.nowMs(), latencyUs));
+            sink.requestCompleted(EventFixtures.ok("r", "GET /a", EventFixtures.nowMs(), latencyUs));
         }
         List<String> lines = new ArrayList<>();
         ProgressReporter progress = new ProgressReporter(stats, () -> 3, () -> 500, () -> 0, Duration.ofSeconds(10),
