@@ -1,8 +1,10 @@
 package io.loadstream.reporter;
 
 import io.loadstream.reporter.alert.AlertFanOut;
+import io.loadstream.reporter.alert.AlertHistory;
 import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
+import io.loadstream.reporter.alert.AlertmanagerNotifier;
 import io.loadstream.reporter.alert.AlertsFile;
 import io.loadstream.reporter.alert.WebhookNotifier;
 import io.loadstream.reporter.publish.AbortPublisher;
@@ -84,6 +86,10 @@ public final class Reporter {
         }
         WebhookNotifier webhooks = config.webhooks().urls().isEmpty() ? null
                 : new WebhookNotifier(config.webhooks(), config.console());
+        AlertmanagerNotifier alertmanagers = config.alertmanager().urls().isEmpty() ? null
+                : new AlertmanagerNotifier(config.alertmanager().generatorUrl().isEmpty()
+                        ? config.alertmanager().withGeneratorUrl(files.html().toAbsolutePath().toUri().toString())
+                        : config.alertmanager(), config.clock(), config.console());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
              AlertsFile alertsFile = new AlertsFile(files.alerts())) {
@@ -95,7 +101,11 @@ public final class Reporter {
             if (webhooks != null) {
                 sinks.add(webhooks);
             }
+            if (alertmanagers != null) {
+                sinks.add(alertmanagers);
+            }
             AlertFanOut alerts = new AlertFanOut(sinks, warnings::add);
+            alerts.resume(notifiedBefore().values());
             AbortPublisher abort = new AbortPublisher(producer, config.topics().control(), config.runId(),
                     SEND_TIMEOUT, warnings::add);
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq());
@@ -114,6 +124,9 @@ public final class Reporter {
                 }
                 webhooks.failures().forEach(warnings::add);
             }
+            if (alertmanagers != null) {
+                endAlertmanagerAlerts(alertmanagers);
+            }
             RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete);
             files.write(report);
             return result(report, outcomes, complete, abort.sent(), files);
@@ -121,7 +134,36 @@ public final class Reporter {
             if (webhooks != null) {
                 webhooks.close();
             }
+            if (alertmanagers != null) {
+                alertmanagers.close();
+            }
         }
+    }
+
+    /** What earlier reporters of this run notified (after a restart), from the compacted alerts topic. */
+    private java.util.Map<String, io.loadstream.events.Alert> notifiedBefore() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config))) {
+            return AlertHistory.read(consumer, config.topics().alerts(), config.runId(), SEND_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw new ReporterException("Cannot read which alerts were notified already: " + e.getMessage(), 1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReporterException("Interrupted while reading the alerts topic", 1, e);
+        }
+    }
+
+    /** The run is over: nothing of it stays firing at the Alertmanagers. */
+    private void endAlertmanagerAlerts(AlertmanagerNotifier alertmanagers) {
+        alertmanagers.endActive();
+        try {
+            if (!alertmanagers.awaitIdle(WEBHOOK_DRAIN)) {
+                warnings.add("Some alerts were still being retried to an Alertmanager when the reporter stopped.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            warnings.add("Interrupted while delivering the last alerts to the Alertmanagers.");
+        }
+        alertmanagers.failures().forEach(warnings::add);
     }
 
     private static ReporterResult result(RunReport report, List<ThresholdOutcome> outcomes, boolean complete,
