@@ -262,6 +262,7 @@ final class LocalRun implements AutoCloseable {
         ReporterConfig defaults = ReporterConfig.of(bootstrap, options.runId(), options.outDir());
         return defaults
                 .withWebhooks(options.webhooks())
+                .withAlertmanager(options.alertmanager())
                 .withTopics(options.topics())
                 .withKafkaProperties(options.kafkaProperties())
                 .withTimeouts(REPORTER_WAIT, options.finishTimeout(), REPORTER_WAIT, defaults.settle())

@@ -49,6 +49,9 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
 
+    @CommandLine.Mixin
+    AlertSubscriberOptions subscribers;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -98,6 +101,7 @@ final class ReportCommand implements Callable<Integer> {
         return ReporterConfig.of(bootstrap, runId, out)
                 .withTopics(topics)
                 .withWebhooks(webhookOptions.settings(environment))
+                .withAlertmanager(subscribers.alertmanager(environment))
                 .withKafkaProperties(kafka.clientProperties())
                 .withTimeouts(Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(finishTimeoutSeconds),
                         Duration.ofSeconds(silenceTimeoutSeconds), ReporterConfig.of(bootstrap, runId, out).settle());

@@ -60,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
 
+    @CommandLine.Mixin
+    AlertSubscriberOptions subscribers;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Folder for the reports (default: results/<run-id>).")
     Path out;
@@ -121,6 +124,7 @@ final class RunCommand implements Callable<Integer> {
                 .withApplicationId(applicationId)
                 .withStateDir(stateDir)
                 .withWebhooks(webhooks)
+                .withAlertmanager(subscribers.alertmanager(environment))
                 .withFinishTimeout(Duration.ofSeconds(finishTimeoutSeconds))
                 .withDemoTarget(demoTarget)
                 .withPreflight(planOptions.preflight());

@@ -1,0 +1,151 @@
+package io.loadstream.cli;
+
+import io.loadstream.reporter.alert.AlertmanagerSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+
+/**
+ * The alert subscribers besides webhooks: Alertmanagers that loadstream posts its alerts to, as one of their
+ * clients. A mixin, the same for {@code run} and {@code report} (and any command that sends alerts). Credentials
+ * come from an environment variable or a file, never from the command line (which {@code ps} shows), and are never
+ * printed.
+ */
+final class AlertSubscriberOptions {
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    @Option(names = "--alertmanager", paramLabel = "URL",
+            description = "Post every alert to this Alertmanager (URL/api/v2/alerts), re-send the active ones, and "
+                    + "end them when they resolve or the run ends. Repeatable.")
+    List<String> alertmanagers = new ArrayList<>();
+
+    @Option(names = "--alertmanager-bearer-token-env", paramLabel = "NAME",
+            description = "Environment variable holding a bearer token for the Alertmanagers.")
+    String bearerTokenEnv;
+
+    @Option(names = "--alertmanager-bearer-token-file", paramLabel = "FILE",
+            description = "File holding a bearer token for the Alertmanagers.")
+    Path bearerTokenFile;
+
+    @Option(names = "--alertmanager-basic-auth-env", paramLabel = "NAME",
+            description = "Environment variable holding USER:PASSWORD for the Alertmanagers' basic auth.")
+    String basicAuthEnv;
+
+    @Option(names = "--alertmanager-basic-auth-file", paramLabel = "FILE",
+            description = "File holding USER:PASSWORD for the Alertmanagers' basic auth.")
+    Path basicAuthFile;
+
+    @Option(names = "--alertmanager-ca-file", paramLabel = "FILE",
+            description = "PEM file of the CA certificates to trust for https Alertmanagers (default: the JDK's "
+                    + "trust store).")
+    Path caFile;
+
+    @Option(names = "--alertmanager-resend-interval", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Re-send active alerts this often (default: ${DEFAULT-VALUE}); keep it below the "
+                    + "Alertmanager's resolve_timeout (5 minutes by default).")
+    long resendIntervalSeconds;
+
+    /**
+     * The Alertmanager settings.
+     *
+     * @param environment reads environment variables
+     * @return the default settings with these URLs, credentials, CA file and re-send interval
+     * @throws CommandLine.ParameterException when a URL is not http(s), a credential's variable is unset or its
+     *                                        file unreadable, more than one credential is given, or the interval
+     *                                        is not positive
+     */
+    AlertmanagerSettings alertmanager(Function<String, String> environment) {
+        OptionChecks checks = OptionChecks.of(mixee);
+        List<URI> urls = new ArrayList<>();
+        for (String text : alertmanagers) {
+            urls.add(url(checks, text));
+        }
+        if (resendIntervalSeconds <= 0) {
+            throw checks.invalid("--alertmanager-resend-interval must be a positive number of seconds, not "
+                    + resendIntervalSeconds);
+        }
+        int credentials = (bearerTokenEnv != null ? 1 : 0) + (bearerTokenFile != null ? 1 : 0)
+                + (basicAuthEnv != null ? 1 : 0) + (basicAuthFile != null ? 1 : 0);
+        if (credentials > 1) {
+            throw checks.invalid("Give at most one of --alertmanager-bearer-token-env, "
+                    + "--alertmanager-bearer-token-file, --alertmanager-basic-auth-env and "
+                    + "--alertmanager-basic-auth-file");
+        }
+        Optional<String> authorization = Optional.empty();
+        if (bearerTokenEnv != null) {
+            authorization = Optional.of("Bearer " + fromEnv(checks, environment, bearerTokenEnv,
+                    "--alertmanager-bearer-token-env"));
+        } else if (bearerTokenFile != null) {
+            authorization = Optional.of("Bearer " + fromFile(checks, bearerTokenFile,
+                    "--alertmanager-bearer-token-file"));
+        } else if (basicAuthEnv != null) {
+            authorization = Optional.of(basic(checks, fromEnv(checks, environment, basicAuthEnv,
+                    "--alertmanager-basic-auth-env"), "--alertmanager-basic-auth-env"));
+        } else if (basicAuthFile != null) {
+            authorization = Optional.of(basic(checks, fromFile(checks, basicAuthFile,
+                    "--alertmanager-basic-auth-file"), "--alertmanager-basic-auth-file"));
+        }
+        if (caFile != null && !Files.isReadable(caFile)) {
+            throw checks.invalid("--alertmanager-ca-file: cannot read " + caFile);
+        }
+        Duration resend = Duration.ofSeconds(resendIntervalSeconds);
+        AlertmanagerSettings defaults = AlertmanagerSettings.DEFAULT;
+        return defaults.withUrls(urls).withAuthorization(authorization).withCaFile(Optional.ofNullable(caFile))
+                .withTimings(resend, defaults.initialBackoff(), defaults.maxBackoff(), defaults.requestTimeout());
+    }
+
+    private static URI url(OptionChecks checks, String text) {
+        try {
+            URI url = new URI(text);
+            String scheme = url.getScheme();
+            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            throw checks.invalid("--alertmanager '" + text + "' is not a URL: " + e.getReason());
+        }
+        throw checks.invalid("--alertmanager '" + text + "' must be an http or https URL with a host");
+    }
+
+    private static String fromEnv(OptionChecks checks, Function<String, String> environment, String name,
+                                  String option) {
+        String value = environment.apply(name);
+        if (value == null || value.isBlank()) {
+            throw checks.invalid(option + ": the environment variable " + name + " is not set or empty");
+        }
+        return value.strip();
+    }
+
+    private static String fromFile(OptionChecks checks, Path file, String option) {
+        try {
+            String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (value.isEmpty()) {
+                throw checks.invalid(option + ": the file " + file + " is empty");
+            }
+            return value;
+        } catch (IOException e) {
+            throw checks.invalid(option + ": cannot read " + file);
+        }
+    }
+
+    /** The basic-auth header value; the message never quotes the secret. */
+    private static String basic(OptionChecks checks, String userAndPassword, String option) {
+        if (userAndPassword.indexOf(':') <= 0) {
+            throw checks.invalid(option + ": the value must be USER:PASSWORD");
+        }
+        return "Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(StandardCharsets.UTF_8));
+    }
+}
