@@ -7,6 +7,7 @@ import io.loadstream.reporter.alert.AlertTopicSink;
 import io.loadstream.reporter.alert.AlertmanagerNotifier;
 import io.loadstream.reporter.alert.AlertsFile;
 import io.loadstream.reporter.alert.WebhookNotifier;
+import io.loadstream.reporter.metrics.RunObserver;
 import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
 import io.loadstream.reporter.report.ConsoleSummary;
@@ -46,6 +47,7 @@ public final class Reporter {
 
     private final ReporterConfig config;
     private final RunData data;
+    private final RunObserver observer;
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean cancelled;
 
@@ -55,7 +57,18 @@ public final class Reporter {
      * @param config the settings
      */
     public Reporter(ReporterConfig config) {
+        this(config, RunObserver.NONE);
+    }
+
+    /**
+     * Creates a reporter whose run is also shown to an observer (e.g. {@code metrics.RunMetrics}).
+     *
+     * @param config   the settings
+     * @param observer sees each record of the run as it is read, then the end of the run
+     */
+    public Reporter(ReporterConfig config, RunObserver observer) {
         this.config = config;
+        this.observer = observer;
         this.data = new RunData(config.runId(), DEFAULT_RETENTION_MS);
     }
 
@@ -112,7 +125,8 @@ public final class Reporter {
             ThresholdJudge judge = new ThresholdJudge(config, data, alerts, abort, warnings::add);
 
             boolean complete = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
-                    () -> cancelled).follow();
+                    () -> cancelled, observer).follow();
+            observer.runEnded(config.runId());
             List<ThresholdOutcome> outcomes = judge.finish();
             if (deadLetters.count() > 0) {
                 warnings.add(deadLetters.count() + " records of this run could not be decoded; they were sent to "

@@ -3,16 +3,10 @@ package io.loadstream.reporter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.loadstream.events.ControlType;
-import io.loadstream.events.EndpointTotals;
-import io.loadstream.events.EndpointWindow;
-import io.loadstream.events.RunControl;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.alert.AlertmanagerSchemas;
 import io.loadstream.reporter.alert.LoopbackReceiver;
 import io.loadstream.reporter.alert.WebhookSettings;
-import io.loadstream.schemas.EventKeys;
-import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
 import io.loadstream.schemas.fixtures.EventFixtures;
 import io.loadstream.testkit.KafkaExtension;
@@ -20,12 +14,10 @@ import io.loadstream.testkit.TestKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -94,42 +86,7 @@ class ReporterRestartTest {
                         .setWindowMs(WINDOW).setForMs(0).setAbortOnFail(false).setDelayAbortEvalMs(0).build(),
                 ThresholdSpec.newBuilder().setMetric("http_req_duration").setExpression("p(99)<500")
                         .setWindowMs(0).setForMs(0).setAbortOnFail(false).setDelayAbortEvalMs(0).build());
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        RunControl started = EventFixtures.control(runId, ControlType.STARTED, t0, 0, 1);
-        started.setWindowSizeMs(WINDOW);
-        started.setPlannedDurationMs(WINDOWS * WINDOW);
-        started.setThresholds(thresholds);
-        records.addAll(toEveryPartition(producer, topics, started));
-        List<long[]> all = new ArrayList<>();
-        for (int w = 0; w < WINDOWS; w++) {
-            long[] values = latencies(w);
-            all.add(values);
-            for (String endpoint : List.of(ENDPOINT, EventKeys.ALL_ENDPOINTS)) {
-                EndpointWindow window = EventFixtures.window(runId, endpoint, t0 + w * WINDOW, WINDOW, values, 0);
-                records.add(new ProducerRecord<>(topics.windows(), EventKeys.windowKey(runId, endpoint,
-                        window.getWindowStartMs()), EventSerdes.endpointWindow().serialize(topics.windows(), window)));
-            }
-        }
-        long[] everything = EventFixtures.concat(all.toArray(new long[0][]));
-        for (String endpoint : List.of(ENDPOINT, EventKeys.ALL_ENDPOINTS)) {
-            EndpointTotals totals = EventFixtures.totals(runId, endpoint, t0, t0 + WINDOWS * WINDOW - 1, everything,
-                    0, true);
-            records.add(new ProducerRecord<>(topics.totals(), EventKeys.requestKey(runId, endpoint),
-                    EventSerdes.endpointTotals().serialize(topics.totals(), totals)));
-        }
-        records.addAll(toEveryPartition(producer, topics,
-                EventFixtures.control(runId, ControlType.FINISHED, t0 + WINDOWS * WINDOW, 0, 1)));
-        return records;
-    }
-
-    private List<ProducerRecord<String, byte[]>> toEveryPartition(KafkaProducer<String, byte[]> producer,
-                                                                 Topics topics, RunControl control) {
-        byte[] value = EventSerdes.runControl().serialize(topics.control(), control);
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (PartitionInfo partition : producer.partitionsFor(topics.control())) {
-            records.add(new ProducerRecord<>(topics.control(), partition.partition(), control.getTimestampMs(),
-                    EventKeys.runKey(runId), value));
-        }
-        return records;
+        return new OneSegmentRun(runId, "restart", t0, WINDOW, WINDOWS, List.of(ENDPOINT),
+                (endpoint, w) -> latencies(w), java.util.Map.of(), thresholds).records(producer, topics);
     }
 }
