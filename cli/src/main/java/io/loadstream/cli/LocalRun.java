@@ -15,6 +15,8 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.metrics.RunMetrics;
+import io.loadstream.reporter.metrics.RunObserver;
 import io.loadstream.schemas.RunReasons;
 import java.io.IOException;
 import java.net.URI;
@@ -116,7 +118,7 @@ final class LocalRun implements AutoCloseable {
         createTopics(bootstrap);
         startAggregator(bootstrap);
         stopIfInterrupted();
-        Reporter reporter = new Reporter(reporterConfig(bootstrap));
+        Reporter reporter = new Reporter(reporterConfig(bootstrap), startMetrics());
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                 runnable -> daemon(runnable, "loadstream-run-reporter").start());
         GeneratorResult generated = load(plan, bootstrap, reporter, reported);
@@ -256,6 +258,19 @@ final class LocalRun implements AutoCloseable {
         }
         resources.push(() -> Utils.delete(state.toFile()));
         return state;
+    }
+
+    /** With a metrics port: the metrics the reporter fills, served until the end. */
+    private RunObserver startMetrics() {
+        if (options.metricsPort().isEmpty()) {
+            return RunObserver.NONE;
+        }
+        RunMetrics metrics = MetricsOptions.newMetrics();
+        MetricsOptions.start("0.0.0.0", options.metricsPort(), metrics).ifPresent(endpoint -> {
+            resources.push(endpoint);
+            console.out().accept("Metrics at http://0.0.0.0:" + endpoint.port() + "/metrics");
+        });
+        return metrics;
     }
 
     private ReporterConfig reporterConfig(String bootstrap) {

@@ -33,12 +33,13 @@ import java.util.Optional;
  * @param preflight        whether to send one request to the target before the load
  * @param version          the loadstream version written into the run's control records
  * @param alertmanager     the Alertmanagers that alerts are posted to (none by default)
+ * @param metricsPort      the port of the Prometheus endpoint (0 for a free one); empty for none
  */
 record LocalRunOptions(String runId, Path outDir, Optional<String> bootstrap, List<String> brokerJvmOptions,
                        Map<String, String> kafkaProperties, Topics topics, TopicSetup topicSetup,
                        String applicationId, Optional<Path> stateDir, WebhookSettings webhooks,
                        Duration finishTimeout, boolean demoTarget, boolean preflight, String version,
-                       AlertmanagerSettings alertmanager) {
+                       AlertmanagerSettings alertmanager, Optional<Integer> metricsPort) {
 
     /** The default of {@link #finishTimeout()}, in seconds. */
     static final long DEFAULT_FINISH_TIMEOUT_S = 120;
@@ -68,6 +69,7 @@ record LocalRunOptions(String runId, Path outDir, Optional<String> bootstrap, Li
         }
         Objects.requireNonNull(version, "version");
         Objects.requireNonNull(alertmanager, "alertmanager");
+        Objects.requireNonNull(metricsPort, "metricsPort");
     }
 
     /**
@@ -84,89 +86,98 @@ record LocalRunOptions(String runId, Path outDir, Optional<String> bootstrap, Li
         return new LocalRunOptions(runId, outDir, Optional.empty(), List.of(), Map.of(), Topics.DEFAULT,
                 TopicSetup.DEFAULT, AggregatorConfig.DEFAULT_APPLICATION_ID, Optional.empty(),
                 WebhookSettings.DEFAULT, Duration.ofSeconds(DEFAULT_FINISH_TIMEOUT_S), false, true,
-                VersionProvider.load().getProperty("version", "unknown"), AlertmanagerSettings.DEFAULT);
+                VersionProvider.load().getProperty("version", "unknown"), AlertmanagerSettings.DEFAULT,
+                Optional.empty());
     }
 
     /** These options with a Kafka cluster's bootstrap servers; null to start an embedded broker. */
     LocalRunOptions withBootstrap(String value) {
         return new LocalRunOptions(runId, outDir, Optional.ofNullable(value), brokerJvmOptions, kafkaProperties,
                 topics, topicSetup, applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with other JVM options for the embedded broker. */
     LocalRunOptions withBrokerJvmOptions(List<String> value) {
         return new LocalRunOptions(runId, outDir, bootstrap, value, kafkaProperties, topics, topicSetup,
                 applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with extra Kafka client properties. */
     LocalRunOptions withKafkaProperties(Map<String, String> value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, value, topics, topicSetup,
                 applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with other topic names. */
     LocalRunOptions withTopics(Topics value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, value, topicSetup,
                 applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with another partition count and replication factor for the topics created. */
     LocalRunOptions withTopicSetup(TopicSetup value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, value,
                 applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with another aggregator application id. */
     LocalRunOptions withApplicationId(String value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
                 value, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with a state directory for the aggregator that is kept; null for a temporary one. */
     LocalRunOptions withStateDir(Path value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
                 applicationId, Optional.ofNullable(value), webhooks, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with other webhooks. */
     LocalRunOptions withWebhooks(WebhookSettings value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
                 applicationId, stateDir, value, finishTimeout, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with another finish timeout. */
     LocalRunOptions withFinishTimeout(Duration value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
                 applicationId, stateDir, webhooks, value, demoTarget, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with the demo target on or off. */
     LocalRunOptions withDemoTarget(boolean value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
                 applicationId, stateDir, webhooks, finishTimeout, value, preflight, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with the preflight request on or off. */
     LocalRunOptions withPreflight(boolean value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
                 applicationId, stateDir, webhooks, finishTimeout, demoTarget, value, version,
-                alertmanager);
+                alertmanager, metricsPort);
     }
 
     /** These options with Alertmanagers to post alerts to. */
     LocalRunOptions withAlertmanager(AlertmanagerSettings value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version, value);
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version, value,
+                metricsPort);
+    }
+
+    /** These options with a Prometheus endpoint on this port (0 for a free one), or none when empty. */
+    LocalRunOptions withMetricsPort(Optional<Integer> value) {
+        return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version, alertmanager,
+                value);
     }
 }

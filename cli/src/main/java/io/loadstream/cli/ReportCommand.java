@@ -4,11 +4,14 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.metrics.MetricsEndpoint;
+import io.loadstream.reporter.metrics.RunMetrics;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -52,6 +55,9 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AlertSubscriberOptions subscribers;
 
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -78,10 +84,17 @@ final class ReportCommand implements Callable<Integer> {
         console.out().accept("Following run " + runId + " on " + kafka.bootstrap() + " ...");
         ReporterConfig withConsole = config.withConsole(console.reporterLines());
         ReporterResult result;
+        RunMetrics metrics = MetricsOptions.newMetrics();
+        Optional<MetricsEndpoint> endpoint = MetricsOptions.start(metricsOptions.host, metricsOptions.port(),
+                metrics);
+        endpoint.ifPresent(e -> console.out().accept("Metrics at http://" + metricsOptions.host + ":" + e.port()
+                + "/metrics"));
         try {
-            result = new Reporter(withConsole).run();
+            result = new Reporter(withConsole, metrics).run();
         } catch (ReporterException e) {
             throw new UserFacingException(e.getMessage(), e.exitCode(), e);
+        } finally {
+            endpoint.ifPresent(MetricsEndpoint::close);
         }
         stdout.print(result.consoleSummary());
         stdout.flush();

@@ -63,6 +63,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     AlertSubscriberOptions subscribers;
 
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Folder for the reports (default: results/<run-id>).")
     Path out;
@@ -125,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
                 .withStateDir(stateDir)
                 .withWebhooks(webhooks)
                 .withAlertmanager(subscribers.alertmanager(environment))
+                .withMetricsPort(metricsOptions.port())
                 .withFinishTimeout(Duration.ofSeconds(finishTimeoutSeconds))
                 .withDemoTarget(demoTarget)
                 .withPreflight(planOptions.preflight());
