@@ -50,6 +50,12 @@ public final class RunMetrics implements MultiCollector, RunObserver {
     public static final List<Long> BUCKETS_MS = List.of(5L, 10L, 25L, 50L, 100L, 250L, 500L, 1_000L, 2_500L,
             5_000L, 10_000L, 30_000L);
 
+    /** The name of every metric family served (counters without their {@code _total}). */
+    public static final List<String> METRIC_NAMES = List.of("loadstream_requests", "loadstream_request_errors",
+            "loadstream_request_duration_seconds", "loadstream_system_cpu_ratio",
+            "loadstream_system_memory_used_bytes", "loadstream_process_heap_used_bytes", "loadstream_events_dropped",
+            "loadstream_late_events", "loadstream_windows");
+
     private final Clock clock;
     private final long retainAfterEndMs;
     private final Map<List<String>, Double> requests = new HashMap<>();

@@ -127,6 +127,14 @@ class RunMetricsTest {
     }
 
     @Test
+    void theServedFamiliesAreTheDocumentedNames() {
+        feed("r1");
+
+        assertThat(metrics.collect().stream().map(s -> s.getMetadata().getName()).toList())
+                .containsExactlyInAnyOrderElementsOf(RunMetrics.METRIC_NAMES);
+    }
+
+    @Test
     void statusClassesAreTheFirstDigit() {
         assertThat(RunMetrics.statusClass("204")).isEqualTo("2xx");
         assertThat(RunMetrics.statusClass("503")).isEqualTo("5xx");
