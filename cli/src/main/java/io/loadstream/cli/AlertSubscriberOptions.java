@@ -1,6 +1,9 @@
 package io.loadstream.cli;
 
+import io.loadstream.reporter.ReporterResult;
 import io.loadstream.reporter.alert.AlertmanagerSettings;
+import io.loadstream.reporter.alert.EmailReport;
+import io.loadstream.reporter.alert.EmailSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -12,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -57,6 +61,82 @@ final class AlertSubscriberOptions {
             description = "Re-send active alerts this often (default: ${DEFAULT-VALUE}); keep it below the "
                     + "Alertmanager's resolve_timeout (5 minutes by default).")
     long resendIntervalSeconds;
+
+    @Option(names = "--email-to", paramLabel = "ADDR",
+            description = "When the run fails a threshold, email the summary with report.html attached to this "
+                    + "address (repeatable; needs --smtp-url). SMTP credentials come from LOADSTREAM_SMTP_USER and "
+                    + "LOADSTREAM_SMTP_PASSWORD.")
+    List<String> emailTo = new ArrayList<>();
+
+    @Option(names = "--smtp-url", paramLabel = "URL",
+            description = "The SMTP server: smtp://host:port (STARTTLS when offered) or smtps://host:port.")
+    String smtpUrl;
+
+    @Option(names = "--email-from", paramLabel = "ADDR", defaultValue = "loadstream@localhost",
+            description = "The sender of the email (default: ${DEFAULT-VALUE}).")
+    String emailFrom;
+
+    /** The environment variable holding the SMTP user. */
+    static final String SMTP_USER_ENV = "LOADSTREAM_SMTP_USER";
+    /** The environment variable holding the SMTP password. */
+    static final String SMTP_PASSWORD_ENV = "LOADSTREAM_SMTP_PASSWORD";
+
+    /**
+     * The email settings, when {@code --email-to} is given.
+     *
+     * @param environment reads environment variables (the SMTP credentials)
+     * @return the settings, or empty without {@code --email-to}
+     * @throws CommandLine.ParameterException when --smtp-url is missing or not smtp(s)://host, or an address has
+     *                                        no {@code @}
+     */
+    Optional<EmailSettings> email(Function<String, String> environment) {
+        OptionChecks checks = OptionChecks.of(mixee);
+        if (emailTo.isEmpty()) {
+            if (smtpUrl != null) {
+                throw checks.invalid("--smtp-url needs at least one --email-to");
+            }
+            return Optional.empty();
+        }
+        if (smtpUrl == null) {
+            throw checks.invalid("--email-to needs --smtp-url smtp://host:port or smtps://host:port");
+        }
+        for (String address : emailTo) {
+            if (address.indexOf('@') <= 0) {
+                throw checks.invalid("--email-to '" + address + "' is not an email address");
+            }
+        }
+        Optional<String> user = Optional.ofNullable(environment.apply(SMTP_USER_ENV)).filter(v -> !v.isBlank());
+        Optional<String> password = Optional.ofNullable(environment.apply(SMTP_PASSWORD_ENV));
+        try {
+            return Optional.of(new EmailSettings(emailTo, new URI(smtpUrl), emailFrom, user, password));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw checks.invalid("--smtp-url '" + smtpUrl + "' must be smtp://host:port or smtps://host:port");
+        }
+    }
+
+    /**
+     * Emails the report when the run failed a threshold; a failure to send is printed, and changes no exit code.
+     *
+     * @param email  the settings, or empty
+     * @param runId  the run
+     * @param result what the reporter produced
+     * @param out    receives a line when the email went out
+     * @param err    receives a line when it could not be sent
+     */
+    static void emailIfFailed(Optional<EmailSettings> email, String runId, ReporterResult result,
+                              Consumer<String> out, Consumer<String> err) {
+        if (email.isEmpty() || result.exitCode() != ReporterResult.THRESHOLD_FAILED) {
+            return;
+        }
+        long failed = result.thresholds().stream().filter(t -> !t.passed()).count();
+        try {
+            EmailReport.send(email.get(), "loadstream: run " + runId + " failed " + failed
+                    + (failed == 1 ? " threshold" : " thresholds"), result.consoleSummary(), result.htmlReport());
+            out.accept("Emailed the report to " + String.join(", ", email.get().to()));
+        } catch (IllegalStateException e) {
+            err.accept(e.getMessage());
+        }
+    }
 
     /**
      * The Alertmanager settings.

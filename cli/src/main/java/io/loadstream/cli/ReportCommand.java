@@ -4,6 +4,7 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.alert.EmailSettings;
 import io.loadstream.reporter.metrics.MetricsEndpoint;
 import io.loadstream.reporter.metrics.RunMetrics;
 import io.loadstream.schemas.Topics;
@@ -78,6 +79,7 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReporterConfig config = config();
+        Optional<EmailSettings> email = subscribers.email(environment);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Console console = Console.of(stdout, stderr);
@@ -98,6 +100,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         stdout.print(result.consoleSummary());
         stdout.flush();
+        AlertSubscriberOptions.emailIfFailed(email, runId, result, console.out(), console.err());
         return result.exitCode();
     }
 

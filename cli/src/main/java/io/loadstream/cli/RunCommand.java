@@ -3,6 +3,7 @@ package io.loadstream.cli;
 import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.alert.EmailSettings;
 import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
@@ -14,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -116,6 +118,7 @@ final class RunCommand implements Callable<Integer> {
         Topics topics = kafka.topics();
         Map<String, String> clientProperties = kafka.clientProperties();
         WebhookSettings webhooks = webhookOptions.settings(environment);
+        Optional<EmailSettings> email = subscribers.email(environment);
         Plan plan = planOptions.load(stderr);
         String id = runId != null ? runId : defaultRunId(plan.name(), ZonedDateTime.now(ZoneOffset.UTC));
         LocalRunOptions options = LocalRunOptions.of(id, out != null ? out : Path.of("results", id))
@@ -148,6 +151,8 @@ final class RunCommand implements Callable<Integer> {
             ReporterResult report = run.run(plan).reported();
             stdout.print(report.consoleSummary());
             stdout.flush();
+            Console console = Console.of(stdout, stderr);
+            AlertSubscriberOptions.emailIfFailed(email, id, report, console.out(), console.err());
             return report.exitCode();
         } finally {
             run.close();

@@ -68,6 +68,37 @@ class AlertSubscriberOptionsTest {
     }
 
     @Test
+    void emailRecipientsWithTheSmtpServerAndTheCredentialsFromTheEnvironment() {
+        CommandLine.ParseResult parsed = LoadstreamCommand.commandLine().parseArgs("report", "--bootstrap",
+                "127.0.0.1:1", "--run-id", "r1", "--out", "o", "--email-to", "team@example.com", "--email-to",
+                "lead@example.com", "--smtp-url", "smtps://mail.example.com:465", "--email-from", "ci@example.com");
+        ReportCommand report = (ReportCommand) parsed.subcommand().commandSpec().userObject();
+
+        io.loadstream.reporter.alert.EmailSettings email = report.subscribers.email(Map.of(
+                AlertSubscriberOptions.SMTP_USER_ENV, "ci", AlertSubscriberOptions.SMTP_PASSWORD_ENV, "m4il")::get)
+                .orElseThrow();
+
+        assertThat(email.to()).containsExactly("team@example.com", "lead@example.com");
+        assertThat(email.implicitTls()).isTrue();
+        assertThat(email.port()).isEqualTo(465);
+        assertThat(email.from()).isEqualTo("ci@example.com");
+        assertThat(email.user()).contains("ci");
+        assertThat(email.toString()).doesNotContain("m4il");
+    }
+
+    @Test
+    void badEmailOptionsAreOneSentenceAndExit104() {
+        assertThat(report(Map.of(), "--email-to", "team@example.com")).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("--email-to needs --smtp-url");
+        assertThat(report(Map.of(), "--email-to", "team", "--smtp-url", "smtp://mail:25"))
+                .isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("is not an email address");
+        assertThat(report(Map.of(), "--email-to", "t@example.com", "--smtp-url", "http://mail:25"))
+                .isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("must be smtp://host:port");
+    }
+
+    @Test
     void badAlertmanagerOptionsAreOneSentenceAndExit104WithoutTheSecret() {
         assertThat(report(Map.of(), "--alertmanager", "am:9093")).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(cli.err()).contains("must be an http or https URL").doesNotContain("\tat ");
