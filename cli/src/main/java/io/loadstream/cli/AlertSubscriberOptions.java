@@ -151,7 +151,7 @@ final class AlertSubscriberOptions {
         OptionChecks checks = OptionChecks.of(mixee);
         List<URI> urls = new ArrayList<>();
         for (String text : alertmanagers) {
-            urls.add(url(checks, text));
+            urls.add(checks.httpUrl("--alertmanager", text));
         }
         if (resendIntervalSeconds <= 0) {
             throw checks.invalid("--alertmanager-resend-interval must be a positive number of seconds, not "
@@ -185,19 +185,6 @@ final class AlertSubscriberOptions {
         AlertmanagerSettings defaults = AlertmanagerSettings.DEFAULT;
         return defaults.withUrls(urls).withAuthorization(authorization).withCaFile(Optional.ofNullable(caFile))
                 .withTimings(resend, defaults.initialBackoff(), defaults.maxBackoff(), defaults.requestTimeout());
-    }
-
-    private static URI url(OptionChecks checks, String text) {
-        try {
-            URI url = new URI(text);
-            String scheme = url.getScheme();
-            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
-                return url;
-            }
-        } catch (URISyntaxException e) {
-            throw checks.invalid("--alertmanager '" + text + "' is not a URL: " + e.getReason());
-        }
-        throw checks.invalid("--alertmanager '" + text + "' must be an http or https URL with a host");
     }
 
     private static String fromEnv(OptionChecks checks, Function<String, String> environment, String name,

@@ -1,6 +1,8 @@
 package io.loadstream.cli;
 
 import io.loadstream.schemas.EventKeys;
+import java.net.URI;
+import java.net.URISyntaxException;
 import picocli.CommandLine;
 
 /**
@@ -34,6 +36,26 @@ final class OptionChecks {
      */
     CommandLine.ParameterException invalid(String message) {
         return new CommandLine.ParameterException(commandLine, message);
+    }
+
+    /**
+     * Reads an absolute http or https URL with a host (a webhook, an Alertmanager).
+     *
+     * @param option the option's name, e.g. {@code --webhook}
+     * @param text   the value given
+     * @return the URL
+     */
+    URI httpUrl(String option, String text) {
+        try {
+            URI url = new URI(text);
+            String scheme = url.getScheme();
+            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            throw invalid(option + " '" + text + "' is not a URL: " + e.getReason());
+        }
+        throw invalid(option + " '" + text + "' must be an http or https URL with a host");
     }
 
     /**
