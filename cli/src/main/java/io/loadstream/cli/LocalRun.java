@@ -15,6 +15,8 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.metrics.RunMetrics;
+import io.loadstream.reporter.metrics.RunObserver;
 import io.loadstream.schemas.RunReasons;
 import java.io.IOException;
 import java.net.URI;
@@ -135,7 +137,7 @@ final class LocalRun implements AutoCloseable {
         } finally {
             starting = null;
         }
-        Reporter reporter = new Reporter(reporterConfig(bootstrap));
+        Reporter reporter = new Reporter(reporterConfig(bootstrap), startMetrics());
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                 runnable -> daemon(runnable, "loadstream-run-reporter").start());
         GeneratorResult generated = load(plan, bootstrap, reporter, reported);
@@ -281,10 +283,24 @@ final class LocalRun implements AutoCloseable {
         return state;
     }
 
+    /** With a metrics port: the metrics the reporter fills, served until the end. */
+    private RunObserver startMetrics() {
+        if (options.metricsPort().isEmpty()) {
+            return RunObserver.NONE;
+        }
+        RunMetrics metrics = MetricsOptions.newMetrics();
+        MetricsOptions.start("0.0.0.0", options.metricsPort(), metrics).ifPresent(endpoint -> {
+            resources.push(endpoint);
+            console.out().accept("Metrics at http://0.0.0.0:" + endpoint.port() + "/metrics");
+        });
+        return metrics;
+    }
+
     private ReporterConfig reporterConfig(String bootstrap) {
         ReporterConfig defaults = ReporterConfig.of(bootstrap, options.runId(), options.outDir());
         return defaults
                 .withWebhooks(options.webhooks())
+                .withAlertmanager(options.alertmanager())
                 .withTopics(options.topics())
                 .withKafkaProperties(options.kafkaProperties())
                 .withTimeouts(REPORTER_WAIT, options.finishTimeout(), REPORTER_WAIT, defaults.settle())

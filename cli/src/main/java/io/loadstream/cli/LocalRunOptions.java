@@ -1,6 +1,7 @@
 package io.loadstream.cli;
 
 import io.loadstream.aggregator.AggregatorConfig;
+import io.loadstream.reporter.alert.AlertmanagerSettings;
 import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.TopicSetup;
@@ -31,11 +32,14 @@ import java.util.Optional;
  * @param demoTarget       whether to start the demo target at the plan's target (a loopback http:// address)
  * @param preflight        whether to send one request to the target before the load
  * @param version          the loadstream version written into the run's control records
+ * @param alertmanager     the Alertmanagers that alerts are posted to (none by default)
+ * @param metricsPort      the port of the Prometheus endpoint (0 for a free one); empty for none
  */
 record LocalRunOptions(String runId, Path outDir, Optional<String> bootstrap, List<String> brokerJvmOptions,
                        Map<String, String> kafkaProperties, Topics topics, TopicSetup topicSetup,
                        String applicationId, Optional<Path> stateDir, WebhookSettings webhooks,
-                       Duration finishTimeout, boolean demoTarget, boolean preflight, String version) {
+                       Duration finishTimeout, boolean demoTarget, boolean preflight, String version,
+                       AlertmanagerSettings alertmanager, Optional<Integer> metricsPort) {
 
     /** The default of {@link #finishTimeout()}, in seconds. */
     static final long DEFAULT_FINISH_TIMEOUT_S = 120;
@@ -64,6 +68,8 @@ record LocalRunOptions(String runId, Path outDir, Optional<String> bootstrap, Li
             throw new IllegalArgumentException("The finish timeout must be positive, not " + finishTimeout);
         }
         Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(alertmanager, "alertmanager");
+        Objects.requireNonNull(metricsPort, "metricsPort");
     }
 
     /**
@@ -80,72 +86,98 @@ record LocalRunOptions(String runId, Path outDir, Optional<String> bootstrap, Li
         return new LocalRunOptions(runId, outDir, Optional.empty(), List.of(), Map.of(), Topics.DEFAULT,
                 TopicSetup.DEFAULT, AggregatorConfig.DEFAULT_APPLICATION_ID, Optional.empty(),
                 WebhookSettings.DEFAULT, Duration.ofSeconds(DEFAULT_FINISH_TIMEOUT_S), false, true,
-                VersionProvider.load().getProperty("version", "unknown"));
+                VersionProvider.load().getProperty("version", "unknown"), AlertmanagerSettings.DEFAULT,
+                Optional.empty());
     }
 
     /** These options with a Kafka cluster's bootstrap servers; null to start an embedded broker. */
     LocalRunOptions withBootstrap(String value) {
         return new LocalRunOptions(runId, outDir, Optional.ofNullable(value), brokerJvmOptions, kafkaProperties,
-                topics, topicSetup, applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version);
+                topics, topicSetup, applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with other JVM options for the embedded broker. */
     LocalRunOptions withBrokerJvmOptions(List<String> value) {
         return new LocalRunOptions(runId, outDir, bootstrap, value, kafkaProperties, topics, topicSetup,
-                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version);
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with extra Kafka client properties. */
     LocalRunOptions withKafkaProperties(Map<String, String> value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, value, topics, topicSetup,
-                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version);
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with other topic names. */
     LocalRunOptions withTopics(Topics value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, value, topicSetup,
-                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version);
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with another partition count and replication factor for the topics created. */
     LocalRunOptions withTopicSetup(TopicSetup value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, value,
-                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version);
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with another aggregator application id. */
     LocalRunOptions withApplicationId(String value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                value, stateDir, webhooks, finishTimeout, demoTarget, preflight, version);
+                value, stateDir, webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with a state directory for the aggregator that is kept; null for a temporary one. */
     LocalRunOptions withStateDir(Path value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                applicationId, Optional.ofNullable(value), webhooks, finishTimeout, demoTarget, preflight, version);
+                applicationId, Optional.ofNullable(value), webhooks, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with other webhooks. */
     LocalRunOptions withWebhooks(WebhookSettings value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                applicationId, stateDir, value, finishTimeout, demoTarget, preflight, version);
+                applicationId, stateDir, value, finishTimeout, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with another finish timeout. */
     LocalRunOptions withFinishTimeout(Duration value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                applicationId, stateDir, webhooks, value, demoTarget, preflight, version);
+                applicationId, stateDir, webhooks, value, demoTarget, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with the demo target on or off. */
     LocalRunOptions withDemoTarget(boolean value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                applicationId, stateDir, webhooks, finishTimeout, value, preflight, version);
+                applicationId, stateDir, webhooks, finishTimeout, value, preflight, version,
+                alertmanager, metricsPort);
     }
 
     /** These options with the preflight request on or off. */
     LocalRunOptions withPreflight(boolean value) {
         return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
-                applicationId, stateDir, webhooks, finishTimeout, demoTarget, value, version);
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, value, version,
+                alertmanager, metricsPort);
+    }
+
+    /** These options with Alertmanagers to post alerts to. */
+    LocalRunOptions withAlertmanager(AlertmanagerSettings value) {
+        return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version, value,
+                metricsPort);
+    }
+
+    /** These options with a Prometheus endpoint on this port (0 for a free one), or none when empty. */
+    LocalRunOptions withMetricsPort(Optional<Integer> value) {
+        return new LocalRunOptions(runId, outDir, bootstrap, brokerJvmOptions, kafkaProperties, topics, topicSetup,
+                applicationId, stateDir, webhooks, finishTimeout, demoTarget, preflight, version, alertmanager,
+                value);
     }
 }

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,6 +53,26 @@ final class OptionChecks {
      */
     CommandLine.ParameterException invalid(String message) {
         return new CommandLine.ParameterException(commandLine, message);
+    }
+
+    /**
+     * Reads an absolute http or https URL with a host (a webhook, an Alertmanager).
+     *
+     * @param option the option's name, e.g. {@code --webhook}
+     * @param text   the value given
+     * @return the URL
+     */
+    URI httpUrl(String option, String text) {
+        try {
+            URI url = new URI(text);
+            String scheme = url.getScheme();
+            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            throw invalid(option + " '" + text + "' is not a URL: " + e.getReason());
+        }
+        throw invalid(option + " '" + text + "' must be an http or https URL with a host");
     }
 
     /**

@@ -4,11 +4,15 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.alert.EmailSettings;
+import io.loadstream.reporter.metrics.MetricsEndpoint;
+import io.loadstream.reporter.metrics.RunMetrics;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -52,6 +56,12 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
 
+    @CommandLine.Mixin
+    AlertSubscriberOptions subscribers;
+
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -72,19 +82,28 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReporterConfig config = config();
+        Optional<EmailSettings> email = subscribers.email(environment);
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
         Console console = Console.of(stdout, stderr);
         console.out().accept("Following run " + runId + " on " + kafka.bootstrap() + " ...");
         ReporterConfig withConsole = config.withConsole(console.reporterLines());
         ReporterResult result;
+        RunMetrics metrics = MetricsOptions.newMetrics();
+        Optional<MetricsEndpoint> endpoint = MetricsOptions.start(metricsOptions.host, metricsOptions.port(),
+                metrics);
+        endpoint.ifPresent(e -> console.out().accept("Metrics at http://" + metricsOptions.host + ":" + e.port()
+                + "/metrics"));
         try {
-            result = new Reporter(withConsole).run();
+            result = new Reporter(withConsole, metrics).run();
         } catch (ReporterException e) {
             throw new UserFacingException(e.getMessage(), e.exitCode(), e);
+        } finally {
+            endpoint.ifPresent(MetricsEndpoint::close);
         }
         stdout.print(result.consoleSummary());
         stdout.flush();
+        AlertSubscriberOptions.emailIfFailed(email, runId, result, console.out(), console.err());
         return incomplete.exitCode(result);
     }
 
@@ -101,6 +120,7 @@ final class ReportCommand implements Callable<Integer> {
         return ReporterConfig.of(bootstrap, runId, out)
                 .withTopics(topics)
                 .withWebhooks(webhookOptions.settings(environment))
+                .withAlertmanager(subscribers.alertmanager(environment))
                 .withKafkaProperties(kafka.clientProperties())
                 .withTimeouts(Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(finishTimeoutSeconds),
                         Duration.ofSeconds(silenceTimeoutSeconds), ReporterConfig.of(bootstrap, runId, out).settle());

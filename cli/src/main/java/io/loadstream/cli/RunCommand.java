@@ -3,6 +3,7 @@ package io.loadstream.cli;
 import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.alert.EmailSettings;
 import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
@@ -14,6 +15,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -62,6 +64,12 @@ final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
+
+    @CommandLine.Mixin
+    AlertSubscriberOptions subscribers;
+
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Folder for the reports (default: results/<run-id>).")
@@ -113,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
         Topics topics = kafka.topics();
         Map<String, String> clientProperties = kafka.clientProperties();
         WebhookSettings webhooks = webhookOptions.settings(environment);
+        Optional<EmailSettings> email = subscribers.email(environment);
         Plan plan = planOptions.load(stderr);
         String id = runId != null ? runId : defaultRunId(plan.name(), ZonedDateTime.now(ZoneOffset.UTC));
         LocalRunOptions options = LocalRunOptions.of(id, out != null ? out : Path.of("results", id))
@@ -124,6 +133,8 @@ final class RunCommand implements Callable<Integer> {
                 .withApplicationId(applicationId)
                 .withStateDir(stateDir)
                 .withWebhooks(webhooks)
+                .withAlertmanager(subscribers.alertmanager(environment))
+                .withMetricsPort(metricsOptions.port())
                 .withFinishTimeout(Duration.ofSeconds(finishTimeoutSeconds))
                 .withDemoTarget(demoTarget)
                 .withPreflight(planOptions.preflight());
@@ -143,6 +154,8 @@ final class RunCommand implements Callable<Integer> {
             ReporterResult report = run.run(plan).reported();
             stdout.print(report.consoleSummary());
             stdout.flush();
+            Console console = Console.of(stdout, stderr);
+            AlertSubscriberOptions.emailIfFailed(email, id, report, console.out(), console.err());
             return incomplete.exitCode(report);
         } finally {
             run.close();

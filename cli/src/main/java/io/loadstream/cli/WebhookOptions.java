@@ -2,7 +2,6 @@ package io.loadstream.cli;
 
 import io.loadstream.reporter.alert.WebhookSettings;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +34,7 @@ final class WebhookOptions {
     WebhookSettings settings(Function<String, String> environment) {
         List<URI> urls = new ArrayList<>();
         for (String webhook : webhooks) {
-            urls.add(webhookUrl(webhook));
+            urls.add(OptionChecks.of(mixee).httpUrl("--webhook", webhook));
         }
         byte[] secret = new byte[0];
         if (webhookSecretEnv != null) {
@@ -47,18 +46,5 @@ final class WebhookOptions {
             secret = value.getBytes(StandardCharsets.UTF_8);
         }
         return WebhookSettings.DEFAULT.withUrls(urls).withSecret(secret);
-    }
-
-    private URI webhookUrl(String text) {
-        try {
-            URI url = new URI(text);
-            String scheme = url.getScheme();
-            if (("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) && url.getHost() != null) {
-                return url;
-            }
-        } catch (URISyntaxException e) {
-            throw OptionChecks.of(mixee).invalid("--webhook '" + text + "' is not a URL: " + e.getReason());
-        }
-        throw OptionChecks.of(mixee).invalid("--webhook '" + text + "' must be an http or https URL with a host");
     }
 }

@@ -297,6 +297,70 @@ class ComposeFileTest {
                 .hasSize(1));
     }
 
+    @Test
+    void prometheusScrapesTheReportersMetricsPortAndAlertmanagerGetsItsAlerts() throws Exception {
+        ParseResult report = COMMANDS.get(servicesRunning("report").get(0)).subcommand();
+        String metricsPort = text(report, "--metrics-port", null);
+        URI alertmanager = URI.create(text(report, "--alertmanager", null));
+        assertThat(services.path(alertmanager.getHost()).path("image").asText()).startsWith("prom/alertmanager:");
+        assertThat(alertmanager.getPort()).as("Alertmanager's default port").isEqualTo(9093);
+
+        Path config = hostPath("prometheus", "/etc/prometheus/prometheus.yml");
+        JsonNode prometheus = new ObjectMapper(new YAMLFactory()).readTree(config.toFile());
+        List<String> values = new ArrayList<>();
+        textValues(prometheus.path("scrape_configs"), values);
+        assertThat(values).contains(servicesRunning("report").get(0) + ":" + metricsPort);
+        values.clear();
+        textValues(prometheus.path("alerting"), values);
+        assertThat(values).contains(alertmanager.getHost() + ":" + alertmanager.getPort());
+        for (JsonNode rules : prometheus.path("rule_files")) {
+            assertThat(config.resolveSibling(rules.asText())).isRegularFile();
+        }
+        assertThat(hostPath("alertmanager", "/etc/alertmanager/alertmanager.yml")).isRegularFile();
+        assertThat(hostPath("grafana", "/var/lib/grafana/dashboards/loadstream-dashboard.json")).isRegularFile();
+        assertThat(hostPath("grafana", "/etc/grafana/provisioning/datasources/prometheus.yml")).isRegularFile();
+    }
+
+    @Test
+    void theDashboardAndTheRulesUseOnlyMetricsThatLoadstreamServes() throws Exception {
+        Set<String> served = new HashSet<>();
+        for (String name : io.loadstream.reporter.metrics.RunMetrics.METRIC_NAMES) {
+            served.addAll(List.of(name, name + "_total", name + "_bucket", name + "_sum", name + "_count"));
+        }
+        Pattern metric = Pattern.compile("loadstream_[a-z_]+");
+        for (Path file : List.of(repo.resolve("docs/grafana/loadstream-dashboard.json"),
+                repo.resolve("docker/prometheus/rules.yml"))) {
+            Matcher names = metric.matcher(Files.readString(file));
+            int found = 0;
+            while (names.find()) {
+                found++;
+                assertThat(served).as(file + " uses " + names.group()).contains(names.group());
+            }
+            assertThat(found).as(file + " uses loadstream's metrics").isPositive();
+        }
+        JsonNode dashboard = new ObjectMapper().readTree(repo.resolve("docs/grafana/loadstream-dashboard.json")
+                .toFile());
+        assertThat(dashboard.path("panels")).isNotEmpty();
+    }
+
+    @Test
+    void prometheusAndAlertmanagerAcceptTheirConfigurationsWhereTheirToolsAreInstalled() throws Exception {
+        Path promtool = Path.of("/usr/bin/promtool");
+        Path amtool = Path.of("/usr/bin/amtool");
+        assumeTrue(Files.isExecutable(promtool) && Files.isExecutable(amtool),
+                "promtool and amtool come with the Debian packages prometheus and prometheus-alertmanager");
+        for (List<String> check : List.of(
+                List.of(promtool.toString(), "check", "config", repo.resolve("docker/prometheus/prometheus.yml")
+                        .toString()),
+                List.of(amtool.toString(), "check-config", repo.resolve("docker/alertmanager/alertmanager.yml")
+                        .toString()))) {
+            Process process = new ProcessBuilder(check).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(String.join(" ", check) + ":\n" + output).isZero();
+        }
+    }
+
     /** An option's value as written on the command line, or {@code absent} when it is not given. */
     private static String text(ParseResult sub, String option, String absent) {
         CommandLine.Model.OptionSpec matched = sub.matchedOption(option);

@@ -1,10 +1,13 @@
 package io.loadstream.reporter;
 
 import io.loadstream.reporter.alert.AlertFanOut;
+import io.loadstream.reporter.alert.AlertHistory;
 import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
+import io.loadstream.reporter.alert.AlertmanagerNotifier;
 import io.loadstream.reporter.alert.AlertsFile;
 import io.loadstream.reporter.alert.WebhookNotifier;
+import io.loadstream.reporter.metrics.RunObserver;
 import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
 import io.loadstream.reporter.publish.SentDeadLetters;
@@ -50,6 +53,7 @@ public final class Reporter {
 
     private final ReporterConfig config;
     private final RunData data;
+    private final RunObserver observer;
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean cancelled;
 
@@ -59,7 +63,18 @@ public final class Reporter {
      * @param config the settings
      */
     public Reporter(ReporterConfig config) {
+        this(config, RunObserver.NONE);
+    }
+
+    /**
+     * Creates a reporter whose run is also shown to an observer (e.g. {@code metrics.RunMetrics}).
+     *
+     * @param config   the settings
+     * @param observer sees each record of the run as it is read, then the end of the run
+     */
+    public Reporter(ReporterConfig config, RunObserver observer) {
         this.config = config;
+        this.observer = observer;
         this.data = new RunData(config.runId(), DEFAULT_RETENTION_MS);
     }
 
@@ -90,6 +105,10 @@ public final class Reporter {
         }
         WebhookNotifier webhooks = config.webhooks().urls().isEmpty() ? null
                 : new WebhookNotifier(config.webhooks(), config.console());
+        AlertmanagerNotifier alertmanagers = config.alertmanager().urls().isEmpty() ? null
+                : new AlertmanagerNotifier(config.alertmanager().generatorUrl().isEmpty()
+                        ? config.alertmanager().withGeneratorUrl(files.html().toAbsolutePath().toUri().toString())
+                        : config.alertmanager(), config.clock(), config.console());
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
              AlertsFile alertsFile = new AlertsFile(files.alerts())) {
@@ -101,7 +120,11 @@ public final class Reporter {
             if (webhooks != null) {
                 sinks.add(webhooks);
             }
+            if (alertmanagers != null) {
+                sinks.add(alertmanagers);
+            }
             AlertFanOut alerts = new AlertFanOut(sinks, warnings::add);
+            alerts.resume(notifiedBefore().values());
             AbortPublisher abort = new AbortPublisher(producer, config.topics().control(), config.runId(),
                     SEND_TIMEOUT, warnings::add);
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq(),
@@ -110,7 +133,8 @@ public final class Reporter {
             ThresholdJudge judge = new ThresholdJudge(config, data, alerts, abort, warnings::add);
 
             boolean totalsIn = new RunFollower(config, consumer, data, judge, deadLetters, warnings::add,
-                    () -> cancelled).follow();
+                    () -> cancelled, observer).follow();
+            observer.runEnded(config.runId());
             Optional<String> countProblem = totalsIn
                     ? RequestCount.problem(data.finished(), data.totals().get(EventKeys.ALL_ENDPOINTS))
                     : Optional.empty();
@@ -127,6 +151,9 @@ public final class Reporter {
                 }
                 webhooks.failures().forEach(warnings::add);
             }
+            if (alertmanagers != null) {
+                endAlertmanagerAlerts(alertmanagers);
+            }
             RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete);
             files.write(report);
             return result(report, outcomes, complete, abort.sent(), files);
@@ -134,7 +161,36 @@ public final class Reporter {
             if (webhooks != null) {
                 webhooks.close();
             }
+            if (alertmanagers != null) {
+                alertmanagers.close();
+            }
         }
+    }
+
+    /** What earlier reporters of this run notified (after a restart), from the compacted alerts topic. */
+    private java.util.Map<String, io.loadstream.events.Alert> notifiedBefore() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config))) {
+            return AlertHistory.read(consumer, config.topics().alerts(), config.runId(), SEND_TIMEOUT);
+        } catch (IllegalStateException e) {
+            throw new ReporterException("Cannot read which alerts were notified already: " + e.getMessage(), 1, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReporterException("Interrupted while reading the alerts topic", 1, e);
+        }
+    }
+
+    /** The run is over: nothing of it stays firing at the Alertmanagers. */
+    private void endAlertmanagerAlerts(AlertmanagerNotifier alertmanagers) {
+        alertmanagers.endActive();
+        try {
+            if (!alertmanagers.awaitIdle(WEBHOOK_DRAIN)) {
+                warnings.add("Some alerts were still being retried to an Alertmanager when the reporter stopped.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            warnings.add("Interrupted while delivering the last alerts to the Alertmanagers.");
+        }
+        alertmanagers.failures().forEach(warnings::add);
     }
 
     private static ReporterResult result(RunReport report, List<ThresholdOutcome> outcomes, boolean complete,

@@ -1,6 +1,7 @@
 package io.loadstream.reporter;
 
 import io.loadstream.events.ThresholdSpec;
+import io.loadstream.reporter.alert.AlertmanagerSettings;
 import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.schemas.EventKeys;
 import io.loadstream.schemas.Topics;
@@ -33,12 +34,13 @@ import java.util.function.Consumer;
  *                         windowed thresholds are evaluated on it (a later window ends the wait at once)
  * @param pollInterval     longest single wait for records
  * @param console          receives one line per alert and per delivery failure, as they happen (e.g. to print them)
+ * @param alertmanager     the Alertmanagers that alerts are posted to, with their delivery settings
  */
 public record ReporterConfig(String bootstrapServers, String runId, Path outDir, WebhookSettings webhooks,
                              Topics topics, Clock clock, Map<String, String> kafkaProperties,
                              Optional<List<ThresholdSpec>> thresholds, Duration startTimeout, Duration finishTimeout,
                              Duration silenceTimeout, Duration settle, Duration pollInterval,
-                             Consumer<String> console) {
+                             Consumer<String> console, AlertmanagerSettings alertmanager) {
 
     /**
      * Checks the values.
@@ -52,7 +54,7 @@ public record ReporterConfig(String bootstrapServers, String runId, Path outDir,
         }
         EventKeys.validateRunId(runId);
         if (outDir == null || webhooks == null || topics == null || clock == null || kafkaProperties == null
-                || thresholds == null || console == null) {
+                || thresholds == null || console == null || alertmanager == null) {
             throw new IllegalArgumentException("Every reporter setting is required");
         }
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -65,8 +67,9 @@ public record ReporterConfig(String bootstrapServers, String runId, Path outDir,
     }
 
     /**
-     * The defaults: no webhook, default topics, the system clock, STARTED within 5 minutes, totals within 2
-     * minutes of the last FINISHED, 60 s of control silence, 2 s settle, 200 ms polls, console lines dropped.
+     * The defaults: no webhook nor Alertmanager, default topics, the system clock, STARTED within 5 minutes, totals
+     * within 2 minutes of the last FINISHED, 60 s of control silence, 2 s settle, 200 ms polls, console lines
+     * dropped.
      *
      * @param bootstrapServers Kafka bootstrap servers
      * @param runId            the run
@@ -76,48 +79,56 @@ public record ReporterConfig(String bootstrapServers, String runId, Path outDir,
     public static ReporterConfig of(String bootstrapServers, String runId, Path outDir) {
         return new ReporterConfig(bootstrapServers, runId, outDir, WebhookSettings.DEFAULT, Topics.DEFAULT,
                 Clock.systemUTC(), Map.of(), Optional.empty(), Duration.ofMinutes(5), Duration.ofMinutes(2),
-                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofMillis(200), line -> { });
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofMillis(200), line -> { },
+                AlertmanagerSettings.DEFAULT);
     }
 
     /** A copy with other webhook settings. */
     public ReporterConfig withWebhooks(WebhookSettings value) {
         return new ReporterConfig(bootstrapServers, runId, outDir, value, topics, clock, kafkaProperties, thresholds,
-                startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console);
+                startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console, alertmanager);
     }
 
     /** A copy with other topic names. */
     public ReporterConfig withTopics(Topics value) {
         return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, value, clock, kafkaProperties,
-                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console);
+                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console, alertmanager);
     }
 
     /** A copy with another clock. */
     public ReporterConfig withClock(Clock value) {
         return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, topics, value, kafkaProperties,
-                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console);
+                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console, alertmanager);
     }
 
     /** A copy with extra Kafka client properties. */
     public ReporterConfig withKafkaProperties(Map<String, String> value) {
         return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, topics, clock, value, thresholds,
-                startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console);
+                startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console, alertmanager);
     }
 
     /** A copy that evaluates these thresholds instead of those in STARTED. */
     public ReporterConfig withThresholds(List<ThresholdSpec> value) {
         return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, topics, clock, kafkaProperties,
-                Optional.of(value), startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console);
+                Optional.of(value), startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console,
+                alertmanager);
     }
 
     /** A copy with other timeouts. */
     public ReporterConfig withTimeouts(Duration start, Duration finish, Duration silence, Duration settleTime) {
         return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, topics, clock, kafkaProperties,
-                thresholds, start, finish, silence, settleTime, pollInterval, console);
+                thresholds, start, finish, silence, settleTime, pollInterval, console, alertmanager);
     }
 
     /** A copy that sends console lines elsewhere. */
     public ReporterConfig withConsole(Consumer<String> value) {
         return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, topics, clock, kafkaProperties,
-                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, value);
+                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, value, alertmanager);
+    }
+
+    /** A copy that also posts alerts to these Alertmanagers. */
+    public ReporterConfig withAlertmanager(AlertmanagerSettings value) {
+        return new ReporterConfig(bootstrapServers, runId, outDir, webhooks, topics, clock, kafkaProperties,
+                thresholds, startTimeout, finishTimeout, silenceTimeout, settle, pollInterval, console, value);
     }
 }

@@ -2,6 +2,7 @@ package io.loadstream.reporter;
 
 import io.loadstream.reporter.intake.RecordRouter;
 import io.loadstream.reporter.intake.RunEvent;
+import io.loadstream.reporter.metrics.RunObserver;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.RunEnd;
@@ -43,6 +44,7 @@ final class RunFollower {
     private final DeadLetterPublisher deadLetters;
     private final Consumer<String> warnings;
     private final BooleanSupplier cancelled;
+    private final RunObserver observer;
     private RunEnd runEnd;
 
     /**
@@ -55,10 +57,11 @@ final class RunFollower {
      * @param deadLetters takes records that do not decode
      * @param warnings    receives sentences for the report
      * @param cancelled   tells whether the caller cancelled the reporter
+     * @param observer    sees each record of the run once it is taken (each window once)
      */
     RunFollower(ReporterConfig config, org.apache.kafka.clients.consumer.Consumer<String, byte[]> consumer,
                 RunData data, ThresholdJudge judge, DeadLetterPublisher deadLetters, Consumer<String> warnings,
-                BooleanSupplier cancelled) {
+                BooleanSupplier cancelled, RunObserver observer) {
         this.config = config;
         this.consumer = consumer;
         this.router = new RecordRouter(config.runId(), config.topics());
@@ -67,6 +70,7 @@ final class RunFollower {
         this.deadLetters = deadLetters;
         this.warnings = warnings;
         this.cancelled = cancelled;
+        this.observer = observer;
     }
 
     /**
@@ -135,9 +139,12 @@ final class RunFollower {
             data.onControl(control.control());
             runEnd.controlRead();
         } else if (event instanceof RunEvent.Window window) {
-            if (data.onWindow(window.window(), window.stats())
-                    && window.window().getEndpoint().equals(EventKeys.ALL_ENDPOINTS)) {
+            boolean fresh = data.onWindow(window.window(), window.stats());
+            if (fresh && window.window().getEndpoint().equals(EventKeys.ALL_ENDPOINTS)) {
                 judge.windowClosed(window.window().getWindowEndMs());
+            }
+            if (!fresh) {
+                return;
             }
         } else if (event instanceof RunEvent.Totals totals) {
             data.onTotals(totals.totals(), totals.stats());
@@ -145,7 +152,9 @@ final class RunFollower {
             data.onSystemWindow(host.window());
         } else if (event instanceof RunEvent.Unreadable unreadable) {
             deadLetters.publish(unreadable);
+            return;
         }
+        observer.onEvent(event);
     }
 
     /**

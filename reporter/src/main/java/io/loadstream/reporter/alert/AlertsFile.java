@@ -43,6 +43,12 @@ public final class AlertsFile implements AlertSink {
         return path;
     }
 
+    /** A local record, rewritten by every reporter: it gets every change, those replayed after a restart too. */
+    @Override
+    public boolean notifies() {
+        return false;
+    }
+
     @Override
     public void accept(Alert alert) {
         try {

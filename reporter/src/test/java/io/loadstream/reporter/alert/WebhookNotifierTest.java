@@ -113,14 +113,14 @@ class WebhookNotifierTest {
                  "receiver":"loadstream","groupLabels":{"run_id":"weekly-42"},
                  "commonLabels":{"alertname":"LoadstreamThreshold","endpoint":"GET /api/sns/analytics",
                                  "run_id":"weekly-42","severity":"critical"},
-                 "commonAnnotations":{"for":"60s","observed":"1240.5",
+                 "commonAnnotations":{"expression":"p(95)<900","for":"60s","observed":"1240.5",
                    "rule":"http_req_duration{endpoint:GET /api/sns/analytics} p(95)<900",
                    "summary":"it is slow","window":"30s"},
                  "externalURL":"",
                  "alerts":[{"status":"firing",
                    "labels":{"alertname":"LoadstreamThreshold","endpoint":"GET /api/sns/analytics",
                              "run_id":"weekly-42","severity":"critical"},
-                   "annotations":{"for":"60s","observed":"1240.5",
+                   "annotations":{"expression":"p(95)<900","for":"60s","observed":"1240.5",
                      "rule":"http_req_duration{endpoint:GET /api/sns/analytics} p(95)<900",
                      "summary":"it is slow","window":"30s"},
                    "startsAt":"2025-11-24T16:01:00Z","endsAt":"0001-01-01T00:00:00Z","generatorURL":"",
@@ -128,6 +128,7 @@ class WebhookNotifierTest {
                 """);
         Received request = received.get(0);
         assertThat(JSON.readTree(request.body())).isEqualTo(expected);
+        assertThat(AlertmanagerSchemas.webhookV4(request.body())).isEmpty();
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String hex = HexFormat.of().formatHex(mac.doFinal(request.body().getBytes(StandardCharsets.UTF_8)));
