@@ -337,7 +337,7 @@ class AggregatorTopologyTest {
 
         List<KeyValue<String, SystemWindow>> first = TopologyHarness.drain(harness.systemWindows);
         assertThat(first).hasSize(1);
-        assertThat(first.get(0).key).isEqualTo(RUN + "|gen-host|" + T0);
+        assertThat(first.get(0).key).isEqualTo(RUN + "|gen-host|GENERATOR|" + T0);
         SystemWindow window = first.get(0).value;
         assertThat(window.getSamples()).isEqualTo(2);
         assertThat(window.getCpuMean()).isEqualTo(20.0);

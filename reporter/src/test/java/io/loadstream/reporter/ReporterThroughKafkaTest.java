@@ -12,6 +12,7 @@ import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.HostRole;
 import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemWindow;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.schemas.ControlAttributes;
@@ -157,10 +158,15 @@ class ReporterThroughKafkaTest {
             for (String host : List.of("target-1", "gen-1")) {
                 boolean generator = host.startsWith("gen");
                 double cpu = generator ? (w == 4 ? 97 : 60) : 25 + w;
+                SystemWindow system = EventFixtures.systemWindow(runId, host,
+                        generator ? HostRole.GENERATOR : HostRole.TARGET, start, WINDOW, cpu, 2_100_000_000L);
+                if (generator && w == 4) {
+                    // The generator's own process, not only its host, was saturated in this window.
+                    system.setProcessCpuMean(95);
+                    system.setProcessCpuMax(97);
+                }
                 records.add(new ProducerRecord<>(topics.systemWindows(), EventKeys.hostKey(runId, host) + "|" + start,
-                        EventSerdes.systemWindow().serialize(topics.systemWindows(), EventFixtures.systemWindow(runId,
-                                host, generator ? HostRole.GENERATOR : HostRole.TARGET, start, WINDOW, cpu,
-                                2_100_000_000L))));
+                        EventSerdes.systemWindow().serialize(topics.systemWindows(), system)));
             }
         }
         // A record that does not decode, and one of another run: neither may change the figures.

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
+import io.loadstream.events.HostRole;
 import io.loadstream.events.SystemSample;
+import io.loadstream.events.SystemWindow;
+import io.loadstream.schemas.fixtures.EventFixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -195,6 +198,41 @@ class SchemaEvolutionTest {
 
         assertThat(loader.getResource(SchemaHistory.DEFAULT_ROOT + "/index.txt")).isNotNull();
         assertThat(SchemaHistory.load(loader, SchemaHistory.DEFAULT_ROOT, RequestTiming.getClassSchema())).isEmpty();
+    }
+
+    @Test
+    void readsSystemSamplesAndWindowsOfTheFirstVersionWithTheNewFiguresUnknown() throws IOException {
+        // given records written with the shipped v1 schemas, which had no per-second list nor disk I/O
+        ClassLoader loader = AvroSerde.class.getClassLoader();
+        Schema sampleV1 = SchemaHistory.load(loader, SchemaHistory.DEFAULT_ROOT, SystemSample.getClassSchema()).get(0);
+        Schema windowV1 = SchemaHistory.load(loader, SchemaHistory.DEFAULT_ROOT, SystemWindow.getClassSchema()).get(0);
+        SystemSample current = EventFixtures.system("r-1", "h1", EventFixtures.nowMs(), 40, 7);
+        SystemWindow window = EventFixtures.systemWindow("r-1", "h1", HostRole.TARGET, 0, 10_000, 50, 9);
+        byte[] samplePayload = encode(sampleV1, asWriter(current, sampleV1));
+        byte[] windowPayload = encode(windowV1, asWriter(window, windowV1));
+
+        // when the shipped serdes read them
+        SystemSample sample = EventSerdes.systemSample().deserialize("loadstream.system", samplePayload);
+        SystemWindow decoded = EventSerdes.systemWindow().deserialize("loadstream.system-windows", windowPayload);
+
+        // then the old figures keep their values and the new ones say "unknown"
+        assertThat(sample.getProcessCpuPercent()).isEqualTo(20);
+        assertThat(sample.getDiskBusyPercent()).isEqualTo(-1);
+        assertThat(sample.getWatchedProcess()).isNull();
+        assertThat(decoded.getCpuMax()).isEqualTo(50);
+        assertThat(decoded.getSeconds()).isEmpty();
+        assertThat(decoded.getGcTimeMs()).isEqualTo(-1);
+    }
+
+    /** The fields of {@code record} that the older {@code writer} has. */
+    private static GenericRecord asWriter(org.apache.avro.specific.SpecificRecordBase record, Schema writer) {
+        GenericRecordBuilder builder = new GenericRecordBuilder(writer);
+        for (Schema.Field field : writer.getFields()) {
+            Object value = record.get(field.name());
+            builder.set(field.name(), value instanceof Enum<?> e
+                    ? new GenericData.EnumSymbol(field.schema(), e.name()) : value);
+        }
+        return builder.build();
     }
 
     @Test

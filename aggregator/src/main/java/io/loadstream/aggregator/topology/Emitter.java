@@ -114,7 +114,7 @@ final class Emitter {
     }
 
     /**
-     * Emits a closed system window (key {@code runId|host|startMs}).
+     * Emits a closed system window (key {@code runId|host|ROLE|startMs}: one series per host and role).
      *
      * @param runId       the run
      * @param host        the host
@@ -127,7 +127,8 @@ final class Emitter {
                       long timestampMs) {
         byte[] value = EventSerdes.systemWindow().serialize(topics.systemWindows(),
                 stats.toSystemWindow(runId, host, startMs, startMs + sizeMs));
-        context.forward(new Record<>(bytes(runId + EventKeys.SEPARATOR + host + EventKeys.SEPARATOR + startMs),
+        context.forward(new Record<>(bytes(runId + EventKeys.SEPARATOR + host + EventKeys.SEPARATOR + stats.role()
+                + EventKeys.SEPARATOR + startMs),
                 value, timestampMs), AggregatorTopology.SYSTEM_WINDOWS);
     }
 

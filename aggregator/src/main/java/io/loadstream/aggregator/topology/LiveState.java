@@ -2,6 +2,7 @@ package io.loadstream.aggregator.topology;
 
 import io.loadstream.aggregator.stats.Accumulator;
 import io.loadstream.aggregator.stats.SystemAccumulator;
+import io.loadstream.events.HostRole;
 import io.loadstream.events.RequestTiming;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,10 +22,10 @@ import java.util.TreeMap;
 
 /**
  * The live state of one aggregator task: its runs ({@link RunState}, which applies the run's rules), per endpoint
- * the open windows and the totals, per host the open system windows, all as mutable accumulators in memory, and
- * the runs closed recently. Every entry that changes marks itself dirty; {@link LiveStateStore} writes the dirty
- * ones (and deletes the dropped ones) to its changelogged store before every commit, and rebuilds this state from
- * that store after a restart.
+ * the open windows and the totals, per series (host and role) the open system windows, all as mutable
+ * accumulators in memory, and the runs closed recently. Every entry that changes marks itself dirty;
+ * {@link LiveStateStore} writes the dirty ones (and deletes the dropped ones) to its changelogged store before
+ * every commit, and rebuilds this state from that store after a restart.
  *
  * <p>Not thread-safe: one task owns it.
  */
@@ -284,31 +285,47 @@ final class LiveState {
         }
     }
 
-    /** One open system window of one host. */
+    /**
+     * A series of system samples: one host in one role (a generator and an agent on one host are two series).
+     *
+     * @param host the host name
+     * @param role what the host does in the run
+     */
+    record SystemSeries(String host, HostRole role) {
+    }
+
+    /** One open system window of one series. */
     static final class SystemEntry extends Entry {
         final RunState run;
-        final String host;
+        final SystemSeries series;
         final long start;
         final SystemAccumulator stats;
+        private final String storedKey;
 
-        SystemEntry(RunState run, String host, long start, SystemAccumulator stats) {
+        /**
+         * @param storedKey the key it was restored from when that was of the first state format (no role in it),
+         *                  so that deleting it deletes that key; null otherwise
+         */
+        SystemEntry(RunState run, SystemSeries series, long start, SystemAccumulator stats, String storedKey) {
             super(run.state);
             this.run = run;
-            this.host = host;
+            this.series = series;
             this.start = start;
             this.stats = stats;
+            this.storedKey = storedKey;
         }
 
         @Override
         String makeKey() {
-            return "S|" + run.runId + "|" + host + "|" + start;
+            return storedKey != null ? storedKey
+                    : "S|" + run.runId + "|" + series.host() + "|" + series.role() + "|" + start;
         }
 
         @Override
         void write(DataOutputStream out, ByteBuffer scratch) throws IOException {
             out.writeByte(SYSTEM);
             out.writeUTF(run.runId);
-            out.writeUTF(host);
+            out.writeUTF(series.host());
             out.writeLong(start);
             stats.writeTo(out);
         }
@@ -408,8 +425,15 @@ final class LiveState {
                 case SYSTEM -> {
                     String host = in.readUTF();
                     long start = in.readLong();
-                    run.systemWindows.computeIfAbsent(host, h -> new TreeMap<>())
-                            .put(start, new SystemEntry(run, host, start, SystemAccumulator.readFrom(in)));
+                    // The first format's accumulator begins with a role ordinal (>= 0); its entry's key has no role.
+                    in.mark(Integer.BYTES);
+                    boolean firstFormat = in.readInt() >= 0;
+                    in.reset();
+                    SystemAccumulator stats = SystemAccumulator.readFrom(in);
+                    SystemSeries series = new SystemSeries(host, stats.role());
+                    String storedKey = firstFormat ? "S|" + run.runId + "|" + host + "|" + start : null;
+                    run.systemWindows.computeIfAbsent(series, h -> new TreeMap<>())
+                            .put(start, new SystemEntry(run, series, start, stats, storedKey));
                 }
                 default -> throw new IOException("Unknown state entry type " + type);
             }

@@ -55,7 +55,8 @@ final class RunState extends LiveState.Entry {
 
     final String runId;
     final Map<String, LiveState.EndpointState> endpoints = new HashMap<>();
-    final Map<String, TreeMap<Long, LiveState.SystemEntry>> systemWindows = new HashMap<>();
+    /** Open system windows per series: a host in a role, so that a generator and an agent on one host stay apart. */
+    final Map<LiveState.SystemSeries, TreeMap<Long, LiveState.SystemEntry>> systemWindows = new HashMap<>();
     private long windowSizeMs;
     private long graceMs;
     private boolean configured;
@@ -176,7 +177,7 @@ final class RunState extends LiveState.Entry {
     }
 
     /**
-     * Records a system sample in its host's window of the run.
+     * Records a system sample in its series' window of the run (the series is the host and its role).
      *
      * @param sample the sample
      * @return false when its window is closed already (the sample is dropped)
@@ -186,11 +187,11 @@ final class RunState extends LiveState.Entry {
         if (isClosed(start)) {
             return false;
         }
-        TreeMap<Long, LiveState.SystemEntry> windows =
-                systemWindows.computeIfAbsent(sample.getHost(), h -> new TreeMap<>());
+        LiveState.SystemSeries series = new LiveState.SystemSeries(sample.getHost(), sample.getRole());
+        TreeMap<Long, LiveState.SystemEntry> windows = systemWindows.computeIfAbsent(series, h -> new TreeMap<>());
         LiveState.SystemEntry window = windows.get(start);
         if (window == null) {
-            window = new LiveState.SystemEntry(this, sample.getHost(), start, new SystemAccumulator());
+            window = new LiveState.SystemEntry(this, series, start, new SystemAccumulator(), null);
             windows.put(start, window);
         }
         window.stats.record(sample);
@@ -311,7 +312,7 @@ final class RunState extends LiveState.Entry {
                 long start = startOf(window.start, size);
                 LiveState.SystemEntry moved = windows.get(start);
                 if (moved == null) {
-                    moved = new LiveState.SystemEntry(this, window.host, start, window.stats);
+                    moved = new LiveState.SystemEntry(this, window.series, start, window.stats, null);
                     windows.put(start, moved);
                 } else {
                     moved.stats.merge(window.stats);
@@ -383,7 +384,7 @@ final class RunState extends LiveState.Entry {
                 if (window.start > lastClosableStart) {
                     break;
                 }
-                out.systemWindow(runId, window.host, window.start, size, window.stats, timestamp);
+                out.systemWindow(runId, window.series.host(), window.start, size, window.stats, timestamp);
                 it.remove();
                 window.delete();
             }

@@ -10,9 +10,11 @@ import io.loadstream.aggregator.AggregatorConfig;
 import io.loadstream.events.ControlType;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
+import io.loadstream.events.HostRole;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemSample;
+import io.loadstream.events.SystemSecond;
 import io.loadstream.events.SystemWindow;
 import io.loadstream.schemas.DeadLetters;
 import io.loadstream.schemas.EventKeys;
@@ -22,7 +24,9 @@ import io.loadstream.schemas.fixtures.EventFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -233,6 +237,35 @@ class AggregateProcessorTest {
         send(control(RUN, ControlType.FINISHED, T0 + 13_000, 0, 1), T0 + 13_000);
         context.scheduledPunctuators().get(0).getPunctuator().punctuate(T0 + RunState.FINISH_QUIET_MS);
         assertThat(context.forwarded(AggregatorTopology.SYSTEM_WINDOWS)).isEmpty();
+    }
+
+    @Test
+    void aGeneratorAndAnAgentOnOneHostKeepTwoSeriesWithTheirOwnSeconds() {
+        // given: a generator and an agent on one host, sampling the same seconds
+        send(started(RUN, T0, 10_000, 2_000), T0);
+        for (int second = 1; second <= 3; second++) {
+            send(system(RUN, "box", T0 + second * 1_000L, 20.0, 100));
+            SystemSample agent = system(RUN, "box", T0 + second * 1_000L, 80.0, 900);
+            agent.setRole(HostRole.TARGET);
+            send(agent);
+        }
+
+        // when the run clock passes the window
+        send(control(RUN, ControlType.HEARTBEAT, T0 + 12_000, 0, 1), T0 + 12_000);
+
+        // then each role has its own window, key and per-second samples
+        Map<String, SystemWindow> byKey = new HashMap<>();
+        context.forwarded(AggregatorTopology.SYSTEM_WINDOWS).forEach(f -> byKey.put(
+                new String(f.record().key(), StandardCharsets.UTF_8),
+                EventSerdes.systemWindow().deserialize(TOPICS.systemWindows(), f.record().value())));
+        assertThat(byKey).containsOnlyKeys(RUN + "|box|GENERATOR|" + T0, RUN + "|box|TARGET|" + T0);
+        SystemWindow generator = byKey.get(RUN + "|box|GENERATOR|" + T0);
+        assertThat(generator.getRole()).isEqualTo(HostRole.GENERATOR);
+        assertThat(generator.getCpuMax()).isEqualTo(20.0);
+        assertThat(generator.getSeconds()).extracting(SystemSecond::getTimestampMs)
+                .containsExactly(T0 + 1_000, T0 + 2_000, T0 + 3_000);
+        assertThat(byKey.get(RUN + "|box|TARGET|" + T0).getCpuMax()).isEqualTo(80.0);
+        assertThat(byKey.get(RUN + "|box|TARGET|" + T0).getSeconds()).hasSize(3);
     }
 
     private void send(RequestTiming request) {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.loadstream.aggregator.stats.Accumulator;
 import io.loadstream.events.ControlType;
+import io.loadstream.events.HostRole;
 import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemSample;
+import io.loadstream.events.SystemWindow;
 import io.loadstream.schemas.Topics;
 import io.loadstream.schemas.fixtures.EventFixtures;
 import java.io.ByteArrayOutputStream;
@@ -50,6 +53,59 @@ class LiveStateRoundTripTest {
         assertThat(again.finishing()).isTrue();
         assertThat(again.windowSizeMs()).isEqualTo(1_000);
         assertThat(written(again, scratch)).as("every field of the run").isEqualTo(written(run, scratch));
+    }
+
+    @Test
+    void systemWindowsOfBothRolesOnOneHostSurviveARestartWithTheirSeconds() throws Exception {
+        LiveState state = new LiveState("0_0", 10_000, 0);
+        Map<String, byte[]> stored = new HashMap<>();
+        ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
+        RunState run = state.open("r", 0);
+        long now = EventFixtures.nowMs() / 10_000 * 10_000;
+        SystemSample agent = EventFixtures.system("r", "box", now + 2_000, 70, 5);
+        agent.setRole(HostRole.TARGET);
+        run.recordSystem(EventFixtures.system("r", "box", now + 1_000, 30, 5));
+        run.recordSystem(EventFixtures.system("r", "box", now + 2_000, 40, 5));
+        run.recordSystem(agent);
+        apply(state, stored, scratch);
+
+        RunState again = LiveState.restore(stored.values(), "0_0", 10_000, 0).run("r");
+
+        assertThat(again.systemWindows).containsOnlyKeys(new LiveState.SystemSeries("box", HostRole.GENERATOR),
+                new LiveState.SystemSeries("box", HostRole.TARGET));
+        SystemWindow generator = again.systemWindows.get(new LiveState.SystemSeries("box", HostRole.GENERATOR))
+                .get(now).stats.toSystemWindow("r", "box", now, now + 10_000);
+        assertThat(generator.getCpuMax()).isEqualTo(40);
+        assertThat(generator.getSeconds()).hasSize(2);
+    }
+
+    @Test
+    void aSystemWindowOfTheFirstStateFormatIsRestoredAndDeletedUnderItsOwnKey() throws Exception {
+        // given: an entry as the first format wrote it: role ordinal, samples, then four (known, sum, max) figures
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte('S');
+            out.writeUTF("r");
+            out.writeUTF("box");
+            out.writeLong(20_000);
+            out.writeInt(HostRole.TARGET.ordinal());
+            out.writeInt(2);
+            for (double[] figure : new double[][] {{2, 100, 60}, {2, 20, 12}, {2, 2_000, 1_000}, {2, 400, 300}}) {
+                out.writeInt((int) figure[0]);
+                out.writeDouble(figure[1]);
+                out.writeDouble(figure[2]);
+            }
+        }
+
+        LiveState restored = LiveState.restore(List.of(bytes.toByteArray()), "0_0", 10_000, 0);
+        LiveState.SystemEntry entry = restored.run("r").systemWindows
+                .get(new LiveState.SystemSeries("box", HostRole.TARGET)).get(20_000L);
+        SystemWindow window = entry.stats.toSystemWindow("r", "box", 20_000, 30_000);
+
+        assertThat(window.getCpuMean()).isEqualTo(50);
+        assertThat(window.getHeapUsedMaxBytes()).isEqualTo(300);
+        assertThat(window.getSeconds()).isEmpty();
+        assertThat(entry.key()).isEqualTo("S|r|box|20000");
     }
 
     private static RunControl finished(String source, int segment, long requests) {

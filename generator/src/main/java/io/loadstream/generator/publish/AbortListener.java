@@ -5,17 +5,10 @@ import io.loadstream.events.RunControl;
 import io.loadstream.schemas.EventDecodingException;
 import io.loadstream.schemas.EventSerdes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,19 +50,7 @@ public final class AbortListener implements AutoCloseable {
         this.topic = topic;
         this.runId = runId;
         this.onAbort = onAbort;
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (PartitionInfo info : consumer.partitionsFor(topic, Duration.ofSeconds(30))) {
-            partitions.add(new TopicPartition(topic, info.partition()));
-        }
-        consumer.assign(partitions);
-        Map<TopicPartition, Long> since = new HashMap<>();
-        partitions.forEach(partition -> since.put(partition, startedAtMs - LOOK_BACK_MS));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(since, Duration.ofSeconds(30));
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-        for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp offset = offsets.get(partition);
-            consumer.seek(partition, offset != null ? offset.offset() : ends.get(partition));
-        }
+        ControlTopicStart.assignSince(consumer, topic, startedAtMs - LOOK_BACK_MS);
         this.thread = new Thread(this::loop, "loadstream-abort-listener");
         thread.setDaemon(true);
         thread.start();

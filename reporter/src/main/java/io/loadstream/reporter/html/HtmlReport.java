@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -167,6 +166,7 @@ public final class HtmlReport {
         thresholds(html, report.thresholds());
         charts(html, report);
         endpoints(html, report);
+        SystemSection.table(html, report);
         findings(html, report);
         alerts(html, report.alerts());
 
@@ -252,24 +252,7 @@ public final class HtmlReport {
         errors.add(series("error rate (%)", 3, all, start, p -> p.errorRate() * 100, false, false));
         html.append(SvgChart.render("Error rate", "%", "", errors));
 
-        Map<String, List<RunReport.SystemPoint>> byHost = new LinkedHashMap<>();
-        report.system().forEach(p -> byHost.computeIfAbsent(p.host() + " (" + p.role().toLowerCase(Locale.ROOT)
-                + ")", h -> new ArrayList<>()).add(p));
-        List<SvgChart.Series> cpu = new ArrayList<>();
-        List<SvgChart.Series> memory = new ArrayList<>();
-        int color = 0;
-        for (Map.Entry<String, List<RunReport.SystemPoint>> host : byHost.entrySet()) {
-            List<RunReport.SystemPoint> points = host.getValue().stream().filter(p -> p.cpuMean() >= 0)
-                    .collect(Collectors.toList());
-            cpu.add(systemSeries(host.getKey() + " cpu", color, points, start, RunReport.SystemPoint::cpuMean));
-            List<RunReport.SystemPoint> mem = host.getValue().stream().filter(p -> p.memoryUsedMb() >= 0)
-                    .collect(Collectors.toList());
-            memory.add(systemSeries(host.getKey() + " memory", color, mem, start,
-                    RunReport.SystemPoint::memoryUsedMb));
-            color++;
-        }
-        html.append(SvgChart.render("CPU per host (mean per window)", "%", "", cpu));
-        html.append(SvgChart.render("Memory in use per host", "MiB", "", memory));
+        SystemSection.charts(html, report, start);
         html.append("</div>\n");
     }
 
@@ -283,17 +266,6 @@ public final class HtmlReport {
             ys[i] = value.applyAsDouble(points.get(i));
         }
         return new SvgChart.Series(name, SvgChart.PALETTE[color % SvgChart.PALETTE.length], xs, ys, right, dashed);
-    }
-
-    private static SvgChart.Series systemSeries(String name, int color, List<RunReport.SystemPoint> points, long start,
-                                                java.util.function.ToDoubleFunction<RunReport.SystemPoint> value) {
-        double[] xs = new double[points.size()];
-        double[] ys = new double[points.size()];
-        for (int i = 0; i < points.size(); i++) {
-            xs[i] = Math.max(0, (points.get(i).windowStartMs() - start) / 1000.0);
-            ys[i] = value.applyAsDouble(points.get(i));
-        }
-        return new SvgChart.Series(name, SvgChart.PALETTE[color % SvgChart.PALETTE.length], xs, ys, false, false);
     }
 
     private static void endpoints(StringBuilder html, RunReport report) {

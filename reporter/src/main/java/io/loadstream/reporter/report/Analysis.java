@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * Finds bottlenecks and writes recommendations, each citing the run's own figures. The rules:
  * <ul>
- *   <li>a generator host above {@value #GENERATOR_CPU_LIMIT}% CPU: its results are unreliable, add generators;</li>
+ *   <li>the machines: a generator's own process, or a host, saturated ({@link SystemFindings});</li>
  *   <li>an endpoint whose p95 at least doubled between the window with the fewest active VUs and the one with the
  *       most: with the target's CPU under {@value #LOW_CPU}% it points to a lock or a pool limit, above
  *       {@value #HIGH_CPU}% to CPU saturation;</li>
@@ -26,7 +26,6 @@ import java.util.Map;
  */
 final class Analysis {
 
-    static final double GENERATOR_CPU_LIMIT = 90;
     static final double LOW_CPU = 50;
     static final double HIGH_CPU = 80;
     /** Fewest requests a window needs before its p95 is compared. */
@@ -47,7 +46,7 @@ final class Analysis {
         List<RunReport.Bottleneck> bottlenecks = new ArrayList<>();
         List<String> recommendations = new ArrayList<>();
 
-        generatorSaturation(system, bottlenecks, recommendations);
+        SystemFindings.analyse(system, info.durationS(), bottlenecks, recommendations);
         latencyVersusLoad(data, timeline, system, bottlenecks, recommendations);
         for (RunReport.ErrorEndpoint e : errors) {
             String cause = dominantCause(e);
@@ -90,25 +89,6 @@ final class Analysis {
                     + (failed == 0 ? ", every threshold passed." : "."));
         }
         return new Findings(List.copyOf(bottlenecks), List.copyOf(recommendations));
-    }
-
-    private static void generatorSaturation(List<RunReport.SystemPoint> system, List<RunReport.Bottleneck> out,
-                                            List<String> recommendations) {
-        Map<String, Long> hotMs = new LinkedHashMap<>();
-        Map<String, Double> peak = new LinkedHashMap<>();
-        for (RunReport.SystemPoint p : system) {
-            if (p.role().equals("GENERATOR") && p.cpuMax() > GENERATOR_CPU_LIMIT) {
-                hotMs.merge(p.host(), p.windowEndMs() - p.windowStartMs(), Long::sum);
-                peak.merge(p.host(), p.cpuMax(), Math::max);
-            }
-        }
-        hotMs.forEach((host, ms) -> {
-            String evidence = "The generator's CPU on " + host + " was above " + (int) GENERATOR_CPU_LIMIT + "% for "
-                    + count(Math.round(ms / 1000.0)) + " s (peak " + number(peak.get(host)) + "%): results in that "
-                    + "period are unreliable, because the generator itself delayed requests.";
-            out.add(new RunReport.Bottleneck("generator_saturated", "", evidence));
-            recommendations.add(evidence + " Add generators (generate --segment i/n on more machines).");
-        });
     }
 
     /** p95 at the fewest VUs against p95 at the most VUs, per endpoint, with the target's CPU at the peak. */

@@ -194,16 +194,7 @@ public final class JsonReport {
             n.put("active_vus", p.vus());
             n.put("rps", round(p.rps()));
         }
-        ArrayNode system = root.putArray("system");
-        for (RunReport.SystemPoint p : report.system()) {
-            ObjectNode n = system.addObject();
-            n.put("host", p.host());
-            n.put("role", p.role());
-            n.put("window_start", iso(p.windowStartMs()));
-            putNumber(n, "cpu_mean_percent", p.cpuMean() < 0 ? Double.NaN : p.cpuMean());
-            putNumber(n, "cpu_max_percent", p.cpuMax() < 0 ? Double.NaN : p.cpuMax());
-            putNumber(n, "memory_used_mb", p.memoryUsedMb() < 0 ? Double.NaN : p.memoryUsedMb());
-        }
+        SystemJson.write(root, report);
         ArrayNode alerts = root.putArray("alerts");
         for (Alert alert : report.alerts()) {
             alerts.add(AlertsFile.toJson(alert));
@@ -223,7 +214,7 @@ public final class JsonReport {
         }
     }
 
-    private static String iso(long epochMs) {
+    static String iso(long epochMs) {
         return epochMs <= 0 ? null : Instant.ofEpochMilli(epochMs).toString();
     }
 

@@ -68,30 +68,9 @@ public final class ReportBuilder {
         for (SystemWindow w : data.systemWindows()) {
             system.add(new RunReport.SystemPoint(w.getHost(), w.getRole().name(), w.getWindowStartMs(),
                     w.getWindowEndMs(), w.getCpuMean(), w.getCpuMax(),
-                    w.getMemoryUsedMaxBytes() < 0 ? -1 : w.getMemoryUsedMaxBytes() / MIB));
+                    w.getMemoryUsedMaxBytes() < 0 ? -1 : w.getMemoryUsedMaxBytes() / MIB, w));
         }
-        String cpuSource = system.stream().anyMatch(p -> p.role().equals("TARGET")) ? "TARGET"
-                : system.stream().anyMatch(p -> p.role().equals("GENERATOR")) ? "GENERATOR" : "";
-        double cpuWeighted = 0;
-        double cpuWeight = 0;
-        double peakCpu = Double.NaN;
-        double peakMem = Double.NaN;
-        for (RunReport.SystemPoint p : system) {
-            if (!p.role().equals(cpuSource)) {
-                continue;
-            }
-            if (p.cpuMean() >= 0) {
-                double weight = Math.max(1, p.windowEndMs() - p.windowStartMs());
-                cpuWeighted += p.cpuMean() * weight;
-                cpuWeight += weight;
-            }
-            if (p.cpuMax() >= 0) {
-                peakCpu = Double.isNaN(peakCpu) ? p.cpuMax() : Math.max(peakCpu, p.cpuMax());
-            }
-            if (p.memoryUsedMb() >= 0) {
-                peakMem = Double.isNaN(peakMem) ? p.memoryUsedMb() : Math.max(peakMem, p.memoryUsedMb());
-            }
-        }
+        SystemReport.Headline cpu = SystemReport.headline(SystemReport.series(data.systemWindows()));
 
         List<TimelinePoint> timeline = new ArrayList<>(data.timeline());
         timeline.sort(Comparator.comparingLong(TimelinePoint::windowStartMs).thenComparing(TimelinePoint::endpoint));
@@ -118,9 +97,8 @@ public final class ReportBuilder {
         RunReport.Summary draft = new RunReport.Summary(all.count(), all.errorCount(), all.errorRate(),
                 durationS > 0 ? all.count() / durationS : 0, all.meanMs(), all.percentileMs(50),
                 all.percentileMs(95), all.percentileMs(99), all.maxMs(),
-                cpuWeight > 0 ? cpuWeighted / cpuWeight : Double.NaN, peakCpu, peakMem, slow.size(), slowRequests,
-                slowRequestMs, slowEndpointP95Ms, cpuSource.isEmpty() ? "none" : cpuSource.toLowerCase(
-                        java.util.Locale.ROOT), List.of());
+                cpu.avgCpuPercent(), cpu.peakCpuPercent(), cpu.peakMemoryMb(), slow.size(), slowRequests,
+                slowRequestMs, slowEndpointP95Ms, cpu.source(), List.of());
         Analysis.Findings findings = Analysis.analyse(data, info, draft, rows, slow, errors, timeline, system,
                 thresholds);
         RunReport.Summary summary = new RunReport.Summary(draft.totalRequests(), draft.totalErrors(),

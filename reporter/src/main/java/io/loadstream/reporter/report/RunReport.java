@@ -61,14 +61,15 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
      * @param p95Ms             95th percentile
      * @param p99Ms             99th percentile
      * @param maxMs             largest latency
-     * @param avgCpuPercent     mean CPU of the target hosts (generators when no target reported), NaN unknown
-     * @param peakCpuPercent    highest CPU of those hosts, NaN unknown
-     * @param peakMemoryMb      highest memory in use on those hosts, MiB, NaN unknown
+     * @param avgCpuPercent     mean CPU of {@code cpuSource} ({@link SystemReport#headline}), NaN unknown
+     * @param peakCpuPercent    highest CPU of that source, NaN unknown
+     * @param peakMemoryMb      highest memory of that source, MiB, NaN unknown
      * @param slowEndpointCount endpoints listed as slow
      * @param slowRequests      requests slower than {@code slow_request_ms}
      * @param slowRequestMs     the bound for slow requests
      * @param slowEndpointP95Ms the bound for slow endpoints
-     * @param cpuSource         which hosts the CPU figures come from: "target", "generator" or "none"
+     * @param cpuSource         whose CPU and memory these are: "target process", "target host", "generator
+     *                          process" or "none"
      * @param recommendations   what to do, each citing evidence
      */
     public record Summary(long totalRequests, long totalErrors, double errorRate, double throughputRps, double avgMs,
@@ -159,9 +160,10 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
      * @param cpuMean       mean CPU percent (-1 unknown)
      * @param cpuMax        highest CPU percent (-1 unknown)
      * @param memoryUsedMb  highest memory in use, MiB (-1 unknown)
+     * @param window        the window with every figure and its per-second samples ({@link SystemReport})
      */
     public record SystemPoint(String host, String role, long windowStartMs, long windowEndMs, double cpuMean,
-                              double cpuMax, double memoryUsedMb) {
+                              double cpuMax, double memoryUsedMb, io.loadstream.events.SystemWindow window) {
     }
 
     /** Whether every threshold passed. */

@@ -202,10 +202,11 @@ public final class RunData implements ScopeData {
     /**
      * Takes a system window.
      *
-     * @param window the window; a repeat replaces the earlier one
+     * @param window the window; a repeat (same host, role and start) replaces the earlier one
      */
     public void onSystemWindow(SystemWindow window) {
-        systemWindows.put(window.getHost() + "|" + String.format("%020d", window.getWindowStartMs()), window);
+        systemWindows.put(window.getHost() + "|" + window.getRole() + "|"
+                + String.format("%020d", window.getWindowStartMs()), window);
     }
 
     @Override
@@ -366,7 +367,7 @@ public final class RunData implements ScopeData {
         return List.copyOf(timeline);
     }
 
-    /** Every system window, sorted by host and start. */
+    /** Every system window, sorted by host, role and start. */
     public Collection<SystemWindow> systemWindows() {
         return systemWindows.values();
     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.loadstream.events.ControlType;
 import io.loadstream.events.HostRole;
 import io.loadstream.events.RunControl;
+import io.loadstream.events.SystemSecond;
 import io.loadstream.events.SystemWindow;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.alert.Alerts;
@@ -88,7 +89,7 @@ public class HtmlReportTest {
                 data.onControl(heartbeat);
             }
             data.onSystemWindow(system("target <1>", HostRole.TARGET, start, 18 + w * 1.5, 3_000 + w * 40));
-            data.onSystemWindow(system("gen-1", HostRole.GENERATOR, start, w >= 9 ? 93 : 40 + w * 4, 1_200));
+            data.onSystemWindow(generator(start, w >= 9 ? 93 : 40 + w * 4));
         }
         perEndpoint.forEach((endpoint, parts) -> data.onTotals(EventFixtures.totals(RUN, endpoint, T0,
                 T0 + windows * WINDOW - 1, EventFixtures.concat(parts.toArray(new long[0][])),
@@ -138,7 +139,8 @@ public class HtmlReportTest {
         // what a reader looks for
         assertThat(html).contains("<table class=\"sortable\" id=\"endpoints\">").contains("<svg")
                 .contains("Throughput and active VUs").contains("p95 per endpoint").contains("Error rate")
-                .contains("CPU per host").contains("THRESHOLDS FAILED").contains("Alerts");
+                .contains("CPU, percent of all processors").contains("<h2>System</h2>").contains("THRESHOLDS FAILED")
+                .contains("Alerts");
     }
 
     @Test
@@ -151,12 +153,27 @@ public class HtmlReportTest {
                 .startsWith("GET /api/sns/analytics p95 rose from").contains("as VUs went from 10 to 98")
                 .contains("target's CPU stayed under").contains("lock or a pool limit"));
         assertThat(report.summary().recommendations()).anySatisfy(r -> assertThat(r)
-                .contains("generator's CPU on gen-1 was above 90% for 30 s"));
+                .contains("generator's own process on gen-1 used more than 90% of the machine's CPU")
+                .contains("for 30 s of 120 s"));
     }
 
     private static ThresholdSpec spec(String metric, String expression, long windowMs, long forMs, boolean abort) {
         return ThresholdSpec.newBuilder().setMetric(metric).setExpression(expression).setWindowMs(windowMs)
                 .setForMs(forMs).setAbortOnFail(abort).setDelayAbortEvalMs(0).build();
+    }
+
+    /** A generator's window whose own process used {@code cpu} % of the machine in each of its 10 seconds. */
+    private static SystemWindow generator(long start, double cpu) {
+        SystemWindow window = system("gen-1", HostRole.GENERATOR, start, cpu, 1_200);
+        List<SystemSecond> seconds = new ArrayList<>();
+        for (int s = 0; s < 10; s++) {
+            seconds.add(new SystemSecond(start + s * 1_000L, cpu, cpu, -1.0, 1L << 30, 300L << 20, -1L, 100L << 20,
+                    0L, 1.5, 2.0));
+        }
+        window.setProcessCpuMean(cpu);
+        window.setProcessCpuMax(cpu);
+        window.setSeconds(seconds);
+        return window;
     }
 
     private static SystemWindow system(String host, HostRole role, long start, double cpu, long memoryMb) {
