@@ -1,6 +1,9 @@
 package io.loadstream.reporter;
 
 import io.loadstream.reporter.alert.AlertFanOut;
+import io.loadstream.reporter.archive.ArchiveCodec;
+import io.loadstream.reporter.archive.RunArchiver;
+import io.loadstream.reporter.archive.RunsTopic;
 import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
 import io.loadstream.reporter.alert.AlertsFile;
@@ -8,6 +11,7 @@ import io.loadstream.reporter.alert.WebhookNotifier;
 import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
 import io.loadstream.reporter.report.ConsoleSummary;
+import io.loadstream.reporter.report.JsonReport;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.report.RunReport;
 import io.loadstream.reporter.run.RunData;
@@ -44,6 +48,7 @@ public final class Reporter {
 
     private final ReporterConfig config;
     private final RunData data;
+    private final RunArchiver archiver;
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean cancelled;
 
@@ -53,8 +58,22 @@ public final class Reporter {
      * @param config the settings
      */
     public Reporter(ReporterConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * Creates a reporter that also files the finished run into the trend archive.
+     *
+     * @param config   the settings
+     * @param archiver files the run at the end (after the reports are written); null for none
+     */
+    public Reporter(ReporterConfig config, RunArchiver archiver) {
         this.config = config;
         this.data = new RunData(config.runId(), DEFAULT_RETENTION_MS);
+        this.archiver = archiver;
+        if (archiver != null) {
+            archiver.attach(data);
+        }
     }
 
     /**
@@ -81,6 +100,14 @@ public final class Reporter {
                     .ensure(KafkaClients.admin(config), config.topics());
         } catch (IllegalStateException e) {
             throw new ReporterException(e.getMessage(), 1, e);
+        }
+        if (archiver != null && archiver.settings().runsTopic().isPresent()) {
+            try {
+                RunsTopic.ensure(KafkaClients.admin(config), archiver.settings().runsTopic().get(),
+                        TopicSetup.DEFAULT.replication());
+            } catch (IllegalStateException e) {
+                warnings.add(e.getMessage());
+            }
         }
         WebhookNotifier webhooks = config.webhooks().urls().isEmpty() ? null
                 : new WebhookNotifier(config.webhooks(), config.console());
@@ -116,6 +143,9 @@ public final class Reporter {
             }
             RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete);
             files.write(report);
+            if (archiver != null) {
+                archiver.file(data, report, ArchiveCodec.text(JsonReport.toJson(report)), producer, config.console());
+            }
             return result(report, outcomes, complete, abort.sent(), files);
         } finally {
             if (webhooks != null) {
