@@ -13,7 +13,7 @@ import java.util.List;
  * @param ci95LowPct   lower end of the change's 95 % confidence interval, percent
  * @param ci95HighPct  upper end, percent
  * @param pValue       the two-sided p-value of no change
- * @param qValue       the p-value adjusted by Benjamini–Hochberg over every pair compared in this report
+ * @param qValue       the p-value adjusted by Holm's method over every pair compared in this report
  * @param verdict      the verdict
  * @param baselineRuns the runs this pair was compared with
  */

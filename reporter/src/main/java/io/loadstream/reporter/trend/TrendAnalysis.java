@@ -25,18 +25,19 @@ import org.apache.commons.math3.stat.StatUtils;
  * {@code tau^2} cannot be estimated and is taken as 0, so only the tolerance guards against run-to-run variance.
  *
  * <p><b>False alarms.</b> Every endpoint and figure is a test of its own, so that a shift of p99 alone is seen even
- * when p50 does not move. Across those many tests, the p-values are adjusted with Benjamini–Hochberg, which
- * controls the false discovery rate at {@code fdr}: with no change at all, the chance of any false regression in a
- * report is at most {@code fdr}; with a real change, it keeps the power to see it that Holm's family-wise control
- * would lose with 360 tests (60 endpoints × 6 figures). A regression then needs: adjusted p at most {@code fdr},
- * the worse direction, and a change beyond the tolerance.
+ * when p50 does not move. Across those many tests, the p-values are adjusted with Holm's step-down method, which
+ * controls the family-wise error rate at {@code alpha}: whatever else changed, the chance that the report holds
+ * even one false regression is at most {@code alpha}. Benjamini–Hochberg would be no more sensitive to a single
+ * shifted figure (its first threshold is Holm's, {@code alpha / m}); it gains only when many figures move at once,
+ * when the job fails anyway, and then it lets unchanged endpoints be flagged beside them. A regression then needs:
+ * adjusted p at most {@code alpha}, the worse direction, and a change beyond the tolerance.
  */
 public final class TrendAnalysis {
 
     /** Most baseline runs. */
     public static final int MAX_BASELINE = 5;
-    /** The default false discovery rate. */
-    public static final double DEFAULT_FDR = 0.05;
+    /** The default family-wise error rate. */
+    public static final double DEFAULT_ALPHA = 0.05;
     /** The default tolerance, as a fraction: 10 %. */
     public static final double DEFAULT_TOLERANCE = 0.10;
 
@@ -44,21 +45,21 @@ public final class TrendAnalysis {
     private static final double Z95 = NORMAL.inverseCumulativeProbability(0.975);
 
     private final double tolerance;
-    private final double fdr;
+    private final double alpha;
 
     /**
      * Configures the analysis.
      *
      * @param tolerance smallest relative change that counts, as a fraction (0.1 for 10 %), at least 0
-     * @param fdr       the false discovery rate, in (0, 1)
+     * @param alpha     the family-wise error rate, in (0, 1)
      * @throws IllegalArgumentException when a value is out of range
      */
-    public TrendAnalysis(double tolerance, double fdr) {
-        if (!(tolerance >= 0) || !(fdr > 0 && fdr < 1)) {
-            throw new IllegalArgumentException("Invalid trend settings: tolerance " + tolerance + ", fdr " + fdr);
+    public TrendAnalysis(double tolerance, double alpha) {
+        if (!(tolerance >= 0) || !(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException("Invalid trend settings: tolerance " + tolerance + ", alpha " + alpha);
         }
         this.tolerance = tolerance;
-        this.fdr = fdr;
+        this.alpha = alpha;
     }
 
     /**
@@ -109,7 +110,7 @@ public final class TrendAnalysis {
             }
         }
         return new TrendReport(planName, runs, baseline, base.stream().map(ArchiveEntry::runId).toList(), latest,
-                judge(comparisons), changePoints, tolerance * 100, fdr);
+                judge(comparisons), changePoints, tolerance * 100, alpha);
     }
 
     private static String choosePlan(List<ArchiveEntry> entries, Optional<String> plan, String source) {
@@ -259,7 +260,7 @@ public final class TrendAnalysis {
                 Comparison.Verdict.NO_CHANGE, baselineRuns);
     }
 
-    // Benjamini–Hochberg over every comparison, then the direction and the tolerance.
+    // Holm over every comparison, then the direction and the tolerance.
     private List<Comparison> judge(List<Comparison> comparisons) {
         int m = comparisons.size();
         Integer[] order = new Integer[m];
@@ -268,10 +269,10 @@ public final class TrendAnalysis {
         }
         java.util.Arrays.sort(order, Comparator.comparingDouble(i -> comparisons.get(i).pValue()));
         double[] q = new double[m];
-        double running = 1;
-        for (int rank = m; rank >= 1; rank--) {
+        double running = 0;
+        for (int rank = 1; rank <= m; rank++) {
             int i = order[rank - 1];
-            running = Math.min(running, comparisons.get(i).pValue() * m / rank);
+            running = Math.max(running, Math.min(1, comparisons.get(i).pValue() * (m - rank + 1)));
             q[i] = running;
         }
         List<Comparison> judged = new ArrayList<>(m);
@@ -279,7 +280,7 @@ public final class TrendAnalysis {
         for (int i = 0; i < m; i++) {
             Comparison c = comparisons.get(i);
             Comparison.Verdict verdict = Comparison.Verdict.NO_CHANGE;
-            if (q[i] <= fdr && Math.abs(c.changePct()) > tolerancePct) {
+            if (q[i] <= alpha && Math.abs(c.changePct()) > tolerancePct) {
                 boolean worse = c.metric().higherIsWorse() == (c.changePct() > 0);
                 verdict = worse ? Comparison.Verdict.REGRESSION : Comparison.Verdict.IMPROVEMENT;
             }

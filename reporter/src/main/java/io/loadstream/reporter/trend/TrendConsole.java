@@ -22,8 +22,8 @@ public final class TrendConsole {
     public static String render(TrendReport report) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Trend of %s: latest run %s against %s (tolerance %.0f%%, "
-                        + "false discovery rate %.0f%%)%n%n", report.plan(), report.latest().runId(),
-                baselineText(report), report.tolerancePct(), report.fdr() * 100));
+                        + "family-wise error rate %.0f%%)%n%n", report.plan(), report.latest().runId(),
+                baselineText(report), report.tolerancePct(), report.alpha() * 100));
         Map<String, java.util.List<Comparison>> byEndpoint = new LinkedHashMap<>();
         report.comparisons().forEach(c -> byEndpoint.computeIfAbsent(c.endpoint(), e -> new java.util.ArrayList<>())
                 .add(c));

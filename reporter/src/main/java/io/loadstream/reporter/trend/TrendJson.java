@@ -62,7 +62,7 @@ public final class TrendJson {
         report.baselineRuns().forEach(baselineRuns::add);
         root.put("latest", report.latest().runId());
         root.put("tolerance_pct", report.tolerancePct());
-        root.put("fdr", report.fdr());
+        root.put("alpha", report.alpha());
         ObjectNode endpoints = root.putObject("endpoints");
         TreeSet<String> names = new TreeSet<>();
         report.runs().forEach(r -> names.addAll(r.endpoints().keySet()));
@@ -112,7 +112,7 @@ public final class TrendJson {
             node.put("p_value", c.pValue());
             node.put("q_value", c.qValue());
             node.put("verdict", c.verdict().name().toLowerCase(java.util.Locale.ROOT));
-            node.put("method", "window block bootstrap + random-effects z-test, Benjamini-Hochberg");
+            node.put("method", "window block bootstrap + random-effects z-test, Holm");
             ArrayNode runs = node.putArray("baseline_runs");
             c.baselineRuns().forEach(runs::add);
         }

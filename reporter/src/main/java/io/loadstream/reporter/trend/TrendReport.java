@@ -15,11 +15,11 @@ import java.util.List;
  * @param comparisons   every endpoint and figure of the latest run against its baseline
  * @param changePoints  the change points over the complete runs
  * @param tolerancePct  the tolerance, percent
- * @param fdr           the false discovery rate controlled across the comparisons
+ * @param alpha         the family-wise error rate controlled across the comparisons (Holm)
  */
 public record TrendReport(String plan, List<ArchiveEntry> runs, BaselineSpec baseline, List<String> baselineRuns,
                           ArchiveEntry latest, List<Comparison> comparisons, List<ChangePointAt> changePoints,
-                          double tolerancePct, double fdr) {
+                          double tolerancePct, double alpha) {
 
     /**
      * A change point of one endpoint's figure.

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.apache.commons.math3.random.RandomGenerator;
@@ -34,6 +33,10 @@ public final class WindowBootstrap {
     /** Resamples drawn by default: enough for a standard error within about 5 % of its value. */
     public static final int DEFAULT_RESAMPLES = 200;
 
+    // The latency figures, in increasing percentile order (the one-pass read relies on it).
+    private static final List<TrendMetric> LATENCIES = List.of(TrendMetric.P50_MS, TrendMetric.P90_MS,
+            TrendMetric.P95_MS, TrendMetric.P99_MS);
+
     private final int windowCount;
     private final long[] bucketValuesUs;
     private final int[][] bucketIndexes;
@@ -53,23 +56,29 @@ public final class WindowBootstrap {
      */
     public WindowBootstrap(List<ArchivedWindow> windows) {
         windowCount = windows.size();
-        List<Histogram> histograms = new ArrayList<>(windowCount);
-        TreeMap<Long, Integer> distinct = new TreeMap<>();
-        for (ArchivedWindow window : windows) {
-            Histogram histogram = window.decodeHistogram();
-            histograms.add(histogram);
+        long[][] values = new long[windowCount][];
+        long[][] valueCounts = new long[windowCount][];
+        int recordedTotal = 0;
+        for (int w = 0; w < windowCount; w++) {
+            Histogram histogram = windows.get(w).decodeHistogram();
+            List<long[]> buckets = new ArrayList<>();
             for (HistogramIterationValue v : histogram.recordedValues()) {
-                distinct.put(v.getValueIteratedTo(), 0);
+                buckets.add(new long[] {v.getValueIteratedTo(), v.getCountAtValueIteratedTo()});
             }
+            values[w] = buckets.stream().mapToLong(b -> b[0]).toArray();
+            valueCounts[w] = buckets.stream().mapToLong(b -> b[1]).toArray();
+            recordedTotal += values[w].length;
         }
-        bucketValuesUs = new long[distinct.size()];
-        int next = 0;
-        for (Map.Entry<Long, Integer> e : distinct.entrySet()) {
-            bucketValuesUs[next] = e.getKey();
-            e.setValue(next++);
+        long[] all = new long[recordedTotal];
+        int at = 0;
+        for (long[] v : values) {
+            System.arraycopy(v, 0, all, at, v.length);
+            at += v.length;
         }
+        Arrays.sort(all);
+        bucketValuesUs = Arrays.stream(all).distinct().toArray();
         bucketIndexes = new int[windowCount][];
-        bucketCounts = new long[windowCount][];
+        bucketCounts = valueCounts;
         counts = new long[windowCount];
         errors = new long[windowCount];
         coveredMs = new long[windowCount];
@@ -77,12 +86,10 @@ public final class WindowBootstrap {
         maxUs = new long[windowCount];
         for (int w = 0; w < windowCount; w++) {
             ArchivedWindow window = windows.get(w);
-            List<long[]> buckets = new ArrayList<>();
-            for (HistogramIterationValue v : histograms.get(w).recordedValues()) {
-                buckets.add(new long[] {distinct.get(v.getValueIteratedTo()), v.getCountAtValueIteratedTo()});
+            bucketIndexes[w] = new int[values[w].length];
+            for (int b = 0; b < values[w].length; b++) {
+                bucketIndexes[w][b] = Arrays.binarySearch(bucketValuesUs, values[w][b]);
             }
-            bucketIndexes[w] = buckets.stream().mapToInt(b -> (int) b[0]).toArray();
-            bucketCounts[w] = buckets.stream().mapToLong(b -> b[1]).toArray();
             counts[w] = window.count();
             errors[w] = window.errors();
             coveredMs[w] = window.coveredMs();
@@ -117,6 +124,7 @@ public final class WindowBootstrap {
     public Map<TrendMetric, Double> figures(int[] selection) {
         Arrays.fill(merged, 0);
         long total = 0;
+        long histogramTotal = 0;
         long failed = 0;
         long covered = 0;
         long min = Long.MAX_VALUE;
@@ -126,6 +134,7 @@ public final class WindowBootstrap {
             long[] bucketCount = bucketCounts[w];
             for (int b = 0; b < indexes.length; b++) {
                 merged[indexes[b]] += bucketCount[b];
+                histogramTotal += bucketCount[b];
             }
             total += counts[w];
             failed += errors[w];
@@ -136,35 +145,30 @@ public final class WindowBootstrap {
             }
         }
         Map<TrendMetric, Double> figures = new EnumMap<>(TrendMetric.class);
-        for (TrendMetric metric : TrendMetric.values()) {
-            if (metric.isLatency()) {
-                figures.put(metric, percentileUs(metric.percentile(), min, max) / 1000.0);
-            }
-        }
+        readPercentiles(histogramTotal, min, max, figures);
         figures.put(TrendMetric.ERROR_RATE, total == 0 ? 0.0 : (double) failed / total);
         figures.put(TrendMetric.RPS, covered == 0 ? 0.0 : total * 1000.0 / covered);
         return figures;
     }
 
-    // HdrHistogram's getValueAtPercentile over the merged buckets, then LatencyHistograms' clamp.
-    private long percentileUs(double percentile, long min, long max) {
-        long histogramTotal = 0;
-        for (long c : merged) {
-            histogramTotal += c;
-        }
-        if (histogramTotal == 0) {
-            return 0;
-        }
-        double requested = Math.min(Math.max(Math.nextAfter(percentile, Double.NEGATIVE_INFINITY), 0.0), 100.0);
-        long countAtPercentile = Math.max(1, (long) Math.ceil(requested / 100.0 * histogramTotal));
+    // HdrHistogram's getValueAtPercentile over the merged buckets, then LatencyHistograms' clamp; one pass for all.
+    private void readPercentiles(long histogramTotal, long min, long max, Map<TrendMetric, Double> figures) {
+        int next = 0;
         long running = 0;
-        for (int i = 0; i < merged.length; i++) {
-            running += merged[i];
-            if (running >= countAtPercentile) {
-                return Math.max(min, Math.min(max, bucketValuesUs[i]));
+        int last = merged.length - 1;
+        for (TrendMetric metric : LATENCIES) {
+            if (histogramTotal == 0) {
+                figures.put(metric, 0.0);
+                continue;
             }
+            double requested = Math.min(Math.max(Math.nextAfter(metric.percentile(), Double.NEGATIVE_INFINITY), 0.0),
+                    100.0);
+            long countAtPercentile = Math.max(1, (long) Math.ceil(requested / 100.0 * histogramTotal));
+            while (next < last && running + merged[next] < countAtPercentile) {
+                running += merged[next++];
+            }
+            figures.put(metric, Math.max(min, Math.min(max, bucketValuesUs[next])) / 1000.0);
         }
-        return Math.max(min, Math.min(max, bucketValuesUs[merged.length - 1]));
     }
 
     /**
