@@ -15,6 +15,8 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.archive.ArchiveSettings;
+import io.loadstream.reporter.archive.RunArchiver;
 import io.loadstream.schemas.RunReasons;
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +61,9 @@ final class LocalRun implements AutoCloseable {
      */
     static final Duration REPORT_MARGIN = Duration.ofSeconds(120);
 
+    // The trend archive's settings; null when the run is not archived.
+    private ArchiveSettings archive;
+
     /**
      * What a run produced.
      *
@@ -89,6 +94,17 @@ final class LocalRun implements AutoCloseable {
     }
 
     /**
+     * Files the run into the trend archive at its end (after the reports are written).
+     *
+     * @param settings where to archive; null for no archive
+     * @return this
+     */
+    LocalRun archiveTo(ArchiveSettings settings) {
+        this.archive = settings;
+        return this;
+    }
+
+    /**
      * Starts the pipeline, runs the plan's load and waits for the report.
      *
      * @param plan a validated plan
@@ -116,7 +132,7 @@ final class LocalRun implements AutoCloseable {
         createTopics(bootstrap);
         startAggregator(bootstrap);
         stopIfInterrupted();
-        Reporter reporter = new Reporter(reporterConfig(bootstrap));
+        Reporter reporter = new Reporter(reporterConfig(bootstrap), archive == null ? null : new RunArchiver(archive));
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                 runnable -> daemon(runnable, "loadstream-run-reporter").start());
         GeneratorResult generated = load(plan, bootstrap, reporter, reported);

@@ -4,11 +4,13 @@ import io.loadstream.reporter.Reporter;
 import io.loadstream.reporter.ReporterConfig;
 import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
+import io.loadstream.reporter.archive.RunArchiver;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -49,6 +51,9 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
 
+    @CommandLine.Mixin
+    ArchiveOptions archiveOptions;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -76,7 +81,9 @@ final class ReportCommand implements Callable<Integer> {
         ReporterConfig withConsole = config.withConsole(console.reporterLines());
         ReporterResult result;
         try {
-            result = new Reporter(withConsole).run();
+            // report always follows a cluster that outlives it: the entry is shared on the runs topic too.
+            var archive = archiveOptions.settings(Optional.of(kafka.topics().runs()), Optional.empty());
+            result = new Reporter(withConsole, archive == null ? null : new RunArchiver(archive)).run();
         } catch (ReporterException e) {
             throw new UserFacingException(e.getMessage(), e.exitCode(), e);
         }

@@ -14,6 +14,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -59,6 +60,9 @@ final class RunCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
+
+    @CommandLine.Mixin
+    ArchiveOptions archiveOptions;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Folder for the reports (default: results/<run-id>).")
@@ -124,7 +128,10 @@ final class RunCommand implements Callable<Integer> {
                 .withFinishTimeout(Duration.ofSeconds(finishTimeoutSeconds))
                 .withDemoTarget(demoTarget)
                 .withPreflight(planOptions.preflight());
-        LocalRun run = new LocalRun(options, Console.of(stdout, stderr));
+        // The shared history is published only to a cluster that outlives this process.
+        LocalRun run = new LocalRun(options, Console.of(stdout, stderr)).archiveTo(archiveOptions.settings(
+                kafka.hasBootstrap() ? Optional.of(topics.runs()) : Optional.empty(),
+                Optional.of(Map.entry(plan, planOptions.planFile))));
         // Ctrl-C (SIGINT, SIGTERM) ends the JVM once the hooks end: this one stops the load and waits until the
         // report of what ran is written and everything has stopped.
         Thread hook = new Thread(() -> {
