@@ -92,7 +92,14 @@ public final class RunArchiver {
         if (!settings.enabled() || report.run().plan() == null || report.run().plan().isEmpty()) {
             return Optional.empty();
         }
-        ArchiveBundle bundle = bundle(data, report, reportJson);
+        ArchiveBundle bundle;
+        try {
+            bundle = bundle(data, report, reportJson);
+        } catch (RuntimeException e) {
+            // The report is written already: a run that cannot be archived is a warning, not a failed run.
+            console.accept("The run was not archived: " + e.getMessage());
+            return Optional.empty();
+        }
         Optional<Path> written = Optional.empty();
         if (settings.dir().isPresent()) {
             try {

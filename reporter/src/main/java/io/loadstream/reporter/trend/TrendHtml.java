@@ -154,13 +154,16 @@ public final class TrendHtml {
                 }
                 Estimate e = figures.get(metric);
                 double x = x(i, n);
-                upper.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y(e.ci95High(), top)));
-                lower.insert(0, String.format(Locale.ROOT, "%.1f,%.1f ", x, y(e.ci95Low(), top)));
-                line.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y(e.value(), top)));
-                dots.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
-                                + "stroke=\"%s\"><title>%s %s: %.4g</title></circle>%n", x, y(e.value(), top),
-                        runs.get(i).complete() ? colors.get(m) : "white", colors.get(m),
-                        Html.escape(runs.get(i).runId()), metric.jsonName(), e.value()));
+                point(upper, x, y(e.ci95High(), top));
+                StringBuilder low = new StringBuilder();
+                point(low, x, y(e.ci95Low(), top));
+                lower.insert(0, low);
+                point(line, x, y(e.value(), top));
+                dots.append("<circle cx=\"").append(tenths(x)).append("\" cy=\"").append(tenths(y(e.value(), top)))
+                        .append("\" r=\"3\" fill=\"").append(runs.get(i).complete() ? colors.get(m) : "white")
+                        .append("\" stroke=\"").append(colors.get(m)).append("\"><title>")
+                        .append(Html.escape(runs.get(i).runId())).append(' ').append(metric.jsonName()).append(": ")
+                        .append(Math.round(e.value() * 1000) / 1000.0).append("</title></circle>\n");
             }
             h.append("<polygon fill=\"").append(colors.get(m)).append("\" fill-opacity=\"0.15\" points=\"")
                     .append(upper).append(lower).append("\"/>\n");
@@ -172,6 +175,15 @@ public final class TrendHtml {
                 HEIGHT - 8, Html.escape(runs.get(0).runId()), WIDTH - RIGHT, HEIGHT - 8,
                 Html.escape(runs.get(n - 1).runId())));
         h.append("</svg>\n");
+    }
+
+    private static void point(StringBuilder out, double x, double y) {
+        out.append(tenths(x)).append(',').append(tenths(y)).append(' ');
+    }
+
+    // Coordinates to a tenth of a pixel, without String.format (thousands of points per page).
+    private static double tenths(double value) {
+        return Math.round(value * 10) / 10.0;
     }
 
     private static double x(int index, int count) {
