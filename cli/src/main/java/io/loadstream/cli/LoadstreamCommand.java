@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         },
         subcommands = {RunCommand.class, ValidateCommand.class, GenerateCommand.class,
             AggregateCommand.class, ReportCommand.class, AgentCommand.class, BrokerCommand.class,
-            DemoTargetCommand.class, CommandLine.HelpCommand.class})
+            DemoTargetCommand.class, TrendCommand.class, CommandLine.HelpCommand.class})
 public final class LoadstreamCommand implements Runnable {
 
     @CommandLine.Spec

@@ -17,6 +17,8 @@ import io.loadstream.reporter.ReporterException;
 import io.loadstream.reporter.ReporterResult;
 import io.loadstream.reporter.metrics.RunMetrics;
 import io.loadstream.reporter.metrics.RunObserver;
+import io.loadstream.reporter.archive.ArchiveSettings;
+import io.loadstream.reporter.archive.RunArchiver;
 import io.loadstream.schemas.RunReasons;
 import java.io.IOException;
 import java.net.URI;
@@ -61,6 +63,9 @@ final class LocalRun implements AutoCloseable {
      */
     static final Duration REPORT_MARGIN = Duration.ofSeconds(120);
 
+    // The trend archive's settings; null when the run is not archived.
+    private ArchiveSettings archive;
+
     /**
      * What a run produced.
      *
@@ -93,6 +98,17 @@ final class LocalRun implements AutoCloseable {
     LocalRun(LocalRunOptions options, Console console) {
         this.options = options;
         this.console = console;
+    }
+
+    /**
+     * Files the run into the trend archive at its end (after the reports are written).
+     *
+     * @param settings where to archive; null for no archive
+     * @return this
+     */
+    LocalRun archiveTo(ArchiveSettings settings) {
+        this.archive = settings;
+        return this;
     }
 
     /**
@@ -137,7 +153,8 @@ final class LocalRun implements AutoCloseable {
         } finally {
             starting = null;
         }
-        Reporter reporter = new Reporter(reporterConfig(bootstrap), startMetrics());
+        Reporter reporter = new Reporter(reporterConfig(bootstrap), startMetrics(),
+                archive == null ? null : new RunArchiver(archive));
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                 runnable -> daemon(runnable, "loadstream-run-reporter").start());
         GeneratorResult generated = load(plan, bootstrap, reporter, reported);

@@ -7,6 +7,7 @@ import io.loadstream.reporter.ReporterResult;
 import io.loadstream.reporter.alert.EmailSettings;
 import io.loadstream.reporter.metrics.MetricsEndpoint;
 import io.loadstream.reporter.metrics.RunMetrics;
+import io.loadstream.reporter.archive.RunArchiver;
 import io.loadstream.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -62,6 +63,9 @@ final class ReportCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MetricsOptions metricsOptions;
 
+    @CommandLine.Mixin
+    ArchiveOptions archiveOptions;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "300",
             description = "Fail when the run's STARTED does not arrive within this time (default: ${DEFAULT-VALUE}).")
     long startTimeoutSeconds;
@@ -95,7 +99,9 @@ final class ReportCommand implements Callable<Integer> {
         endpoint.ifPresent(e -> console.out().accept("Metrics at http://" + metricsOptions.host + ":" + e.port()
                 + "/metrics"));
         try {
-            result = new Reporter(withConsole, metrics).run();
+            // report always follows a cluster that outlives it: the entry is shared on the runs topic too.
+            var archive = archiveOptions.settings(Optional.of(kafka.topics().runs()), Optional.empty());
+            result = new Reporter(withConsole, metrics, archive == null ? null : new RunArchiver(archive)).run();
         } catch (ReporterException e) {
             throw new UserFacingException(e.getMessage(), e.exitCode(), e);
         } finally {

@@ -71,6 +71,9 @@ final class RunCommand implements Callable<Integer> {
     @CommandLine.Mixin
     MetricsOptions metricsOptions;
 
+    @CommandLine.Mixin
+    ArchiveOptions archiveOptions;
+
     @Option(names = "--out", paramLabel = "DIR",
             description = "Folder for the reports (default: results/<run-id>).")
     Path out;
@@ -138,7 +141,10 @@ final class RunCommand implements Callable<Integer> {
                 .withFinishTimeout(Duration.ofSeconds(finishTimeoutSeconds))
                 .withDemoTarget(demoTarget)
                 .withPreflight(planOptions.preflight());
-        LocalRun run = new LocalRun(options, Console.of(stdout, stderr));
+        // The shared history is published only to a cluster that outlives this process.
+        LocalRun run = new LocalRun(options, Console.of(stdout, stderr)).archiveTo(archiveOptions.settings(
+                kafka.hasBootstrap() ? Optional.of(topics.runs()) : Optional.empty(),
+                Optional.of(Map.entry(plan, planOptions.planFile))));
         // Ctrl-C (SIGINT, SIGTERM) ends the JVM once the hooks end: this one stops the load and waits until the
         // report of what ran is written and everything has stopped.
         Thread hook = new Thread(() -> {

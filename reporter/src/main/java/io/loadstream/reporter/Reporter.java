@@ -2,6 +2,9 @@ package io.loadstream.reporter;
 
 import io.loadstream.reporter.alert.AlertFanOut;
 import io.loadstream.reporter.alert.AlertHistory;
+import io.loadstream.reporter.archive.ArchiveCodec;
+import io.loadstream.reporter.archive.RunArchiver;
+import io.loadstream.reporter.archive.RunsTopic;
 import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
 import io.loadstream.reporter.alert.AlertmanagerNotifier;
@@ -12,6 +15,7 @@ import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.publish.DeadLetterPublisher;
 import io.loadstream.reporter.publish.SentDeadLetters;
 import io.loadstream.reporter.report.ConsoleSummary;
+import io.loadstream.reporter.report.JsonReport;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.report.RunReport;
 import io.loadstream.reporter.run.RequestCount;
@@ -54,6 +58,7 @@ public final class Reporter {
     private final ReporterConfig config;
     private final RunData data;
     private final RunObserver observer;
+    private final RunArchiver archiver;
     private final List<String> warnings = new ArrayList<>();
     private volatile boolean cancelled;
 
@@ -63,7 +68,7 @@ public final class Reporter {
      * @param config the settings
      */
     public Reporter(ReporterConfig config) {
-        this(config, RunObserver.NONE);
+        this(config, RunObserver.NONE, null);
     }
 
     /**
@@ -73,9 +78,34 @@ public final class Reporter {
      * @param observer sees each record of the run as it is read, then the end of the run
      */
     public Reporter(ReporterConfig config, RunObserver observer) {
+        this(config, observer, null);
+    }
+
+    /**
+     * Creates a reporter that also files the finished run into the trend archive.
+     *
+     * @param config   the settings
+     * @param archiver files the run at the end (after the reports are written); null for none
+     */
+    public Reporter(ReporterConfig config, RunArchiver archiver) {
+        this(config, RunObserver.NONE, archiver);
+    }
+
+    /**
+     * Creates a reporter with an observer and an archiver.
+     *
+     * @param config   the settings
+     * @param observer sees each record of the run as it is read, then the end of the run
+     * @param archiver files the run at the end (after the reports are written); null for none
+     */
+    public Reporter(ReporterConfig config, RunObserver observer, RunArchiver archiver) {
         this.config = config;
         this.observer = observer;
         this.data = new RunData(config.runId(), DEFAULT_RETENTION_MS);
+        this.archiver = archiver;
+        if (archiver != null) {
+            archiver.attach(data);
+        }
     }
 
     /**
@@ -102,6 +132,14 @@ public final class Reporter {
                     .ensure(KafkaClients.admin(config), config.topics());
         } catch (IllegalStateException e) {
             throw new ReporterException(e.getMessage(), 1, e);
+        }
+        if (archiver != null && archiver.settings().runsTopic().isPresent()) {
+            try {
+                RunsTopic.ensure(KafkaClients.admin(config), archiver.settings().runsTopic().get(),
+                        TopicSetup.DEFAULT.replication());
+            } catch (IllegalStateException e) {
+                warnings.add(e.getMessage());
+            }
         }
         WebhookNotifier webhooks = config.webhooks().urls().isEmpty() ? null
                 : new WebhookNotifier(config.webhooks(), config.console());
@@ -156,6 +194,9 @@ public final class Reporter {
             }
             RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete);
             files.write(report);
+            if (archiver != null) {
+                archiver.file(data, report, ArchiveCodec.text(JsonReport.toJson(report)), producer, config.console());
+            }
             return result(report, outcomes, complete, abort.sent(), files);
         } finally {
             if (webhooks != null) {

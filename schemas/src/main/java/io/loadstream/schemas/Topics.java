@@ -83,6 +83,20 @@ public record Topics(String requests, String system, String control, String wind
         return List.of(requests, system, control, windows, totals, alerts, systemWindows, dlq);
     }
 
+    /**
+     * The compacted topic of archived runs, keyed by plan name and run id ({@code loadstream.runs} by default): the
+     * requests topic's prefix followed by {@code .runs}. It is not in {@link #all()}, because only the reporter
+     * (which creates it, compacted) and {@code trend} use it.
+     *
+     * @return e.g. {@code loadstream.runs}, or {@code perf.runs} for the prefix {@code perf}
+     */
+    public String runs() {
+        String suffix = ".requests";
+        return requests.endsWith(suffix) && requests.length() > suffix.length()
+                ? requests.substring(0, requests.length() - suffix.length()) + ".runs"
+                : requests + "-runs";
+    }
+
     private static void requireTopicName(String role, String name) {
         if (name == null || name.isEmpty()) {
             throw new IllegalArgumentException("The " + role + " topic name must not be empty");

@@ -59,6 +59,7 @@ public final class RunData implements ScopeData {
     private long newestWindowEndMs;
     private long retentionMs;
     private Map<String, Set<String>> scenarios = Map.of();
+    private final List<java.util.function.BiConsumer<EndpointWindow, Stats>> windowListeners = new ArrayList<>();
 
     /**
      * Starts empty.
@@ -83,6 +84,16 @@ public final class RunData implements ScopeData {
      */
     public void retainAtLeast(long retentionMs) {
         this.retentionMs = Math.max(this.retentionMs, retentionMs);
+    }
+
+    /**
+     * Calls a listener with every new window from now on (a repeat is not passed on), e.g. to keep what the raw
+     * window retention drops: the trend archive keeps every window's histogram.
+     *
+     * @param listener called on the reporter's thread with the window and its decoded statistics
+     */
+    public void onEachWindow(java.util.function.BiConsumer<EndpointWindow, Stats> listener) {
+        windowListeners.add(listener);
     }
 
     /**
@@ -163,6 +174,7 @@ public final class RunData implements ScopeData {
         recentWindows.computeIfAbsent(endpoint, e -> new TreeMap<>()).put(window.getWindowStartMs(), window.getStats());
         newestWindowEndMs = Math.max(newestWindowEndMs, window.getWindowEndMs());
         prune();
+        windowListeners.forEach(listener -> listener.accept(window, stats));
         return true;
     }
 
