@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loadstream.events.Alert;
 import io.loadstream.reporter.alert.AlertsFile;
+import io.loadstream.reporter.drift.DriftJson;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import io.loadstream.schemas.RunReasons;
@@ -208,6 +209,7 @@ public final class JsonReport {
         for (Alert alert : report.alerts()) {
             alerts.add(AlertsFile.toJson(alert));
         }
+        DriftJson.put(root, report.drift());
         return root;
     }
 

@@ -1,6 +1,7 @@
 package io.loadstream.reporter.report;
 
 import io.loadstream.events.Alert;
+import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import java.util.List;
@@ -22,11 +23,12 @@ import java.util.Map;
  * @param vus             active VUs per window start (of the {@code *} windows)
  * @param system          per host and window
  * @param alerts          every alert state change, in order
+ * @param drift           slopes of latency, memory and CPU after the warm-up
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
-                        List<SystemPoint> system, List<Alert> alerts) {
+                        List<SystemPoint> system, List<Alert> alerts, DriftReport drift) {
 
     /**
      * Identity and timing of the run.
