@@ -4,12 +4,14 @@ import io.loadstream.events.Alert;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemWindow;
+import io.loadstream.reporter.capacity.CapacityAnalysis;
 import io.loadstream.reporter.drift.DriftAnalysis;
 import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.reporter.timeline.TimelineResolution;
 import io.loadstream.schemas.EventKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -140,7 +142,8 @@ public final class ReportBuilder {
                 draft.slowEndpointCount(), draft.slowRequests(), slowRequestMs, slowEndpointP95Ms, draft.cpuSource(),
                 List.copyOf(recommendations));
         return new RunReport(info, summary, rows, thresholds, slow, errors, List.copyOf(bottlenecks), timeline, vus,
-                system, List.copyOf(alerts), drift);
+                system, List.copyOf(alerts), drift, TimelineResolution.of(data.timelineSteps()),
+                CapacityAnalysis.of(data));
     }
 
     /** FINISHED carries the final counts; sources that never finished count with their last heartbeat. */
