@@ -66,11 +66,11 @@ generate_pid=$!
 # The JVM's pid: the launcher execs java, so the pid is the JVM's own.
 heap_after_gc_mb() {
   jcmd "$1" GC.run >/dev/null 2>&1 || { echo ""; return; }
-  jcmd "$1" GC.heap_info 2>/dev/null | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -n 1 \
+  (jcmd "$1" GC.heap_info 2>/dev/null || true) | sed -n 's/.*used \([0-9]*\)K.*/\1/p' | head -n 1 \
       | awk '{ if ($1 != "") printf "%.1f", $1 / 1024 }'
 }
 rss_mb() {
-  awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo ""
+  awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || true
 }
 csv="$work/soak.csv"
 echo "elapsed_s,process,pid,rss_mb,heap_after_gc_mb,state_mb,lag_events" > "$csv"
@@ -78,7 +78,7 @@ start_s=$(date +%s)
 echo "soak: $duration at $rate/s; samples every $interval s in $csv (work directory $work)"
 while kill -0 "$generate_pid" 2>/dev/null; do
   elapsed=$(( $(date +%s) - start_s ))
-  state_mb="$(du -sk "$work/state" 2>/dev/null | awk '{ printf "%.1f", $1 / 1024 }')"
+  state_mb="$( (du -sk "$work/state" 2>/dev/null || true) | awk '{ printf "%.1f", $1 / 1024 }')"
   lag="$(java -cp "$lib/*" "$root/bench/SoakProbe.java" lag "$bootstrap" soak-aggregator 2>/dev/null || echo -1)"
   for entry in "generate:$generate_pid" "aggregate:$aggregate_pid" "report:$report_pid" "broker:$broker_pid"; do
     name="${entry%%:*}" pid="${entry##*:}"
