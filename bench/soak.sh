@@ -32,8 +32,11 @@ command -v jcmd >/dev/null || { echo "This bench needs the JDK's jcmd (a JDK, no
 require_tools nginx
 start_nginx "$work" "$http_port"
 build_distribution "$root"
-start_broker "$root" "$kafka_port" "$work"
-broker_pid="${pids[-1]}"
+# As common.sh's start_broker, with more time: a soak often shares a busy machine.
+"$root/loadstream" broker --port "$kafka_port" --dir "$work/broker" --start-timeout 300 > "$work/broker.out" 2>&1 &
+pids+=($!)
+broker_pid=$!
+await_line "$work/broker.out" "listening on" 320 "The broker" "$broker_pid"
 bootstrap="127.0.0.1:$kafka_port"
 heap="${SOAK_XMX:--Xmx512m}"
 

@@ -166,6 +166,7 @@ public final class HtmlReport {
 
         thresholds(html, report.thresholds());
         charts(html, report);
+        SoakSections.append(html, report);
         endpoints(html, report);
         findings(html, report);
         alerts(html, report.alerts());
