@@ -22,7 +22,8 @@ import org.apache.commons.math3.stat.descriptive.rank.Median;
  * a least-squares line by their square; the median of pair slopes ignores up to 29% of wild points and its interval
  * needs no resampling, so the result is the same every time the report is written.
  *
- * <p>Warm-up: {@link #warmupMs} of the run, 10% of its length but at least 60 s and at most 30 min, is left out;
+ * <p>Warm-up: {@link #warmupMs} of the run, 10% of its length but at least 60 s (a quarter of a run shorter than
+ * 4 minutes) and at most 30 min, is left out;
  * caches fill and JIT compiles there, and a slope across them would blame the run's start on the whole run. A
  * window's percentiles count only when it holds at least {@value #MIN_REQUESTS} requests. Stateless.
  */
@@ -76,14 +77,16 @@ public final class DriftAnalysis {
     }
 
     /**
-     * The warm-up left out of the drift: 10% of the run, at least {@value #MIN_WARMUP_MS} ms and at most
-     * {@value #MAX_WARMUP_MS} ms.
+     * The warm-up left out of the drift: 10% of the run, at least {@value #MIN_WARMUP_MS} ms (a quarter of a run
+     * shorter than 4 minutes) and at most {@value #MAX_WARMUP_MS} ms.
      *
      * @param durationMs the run's length, milliseconds
      * @return milliseconds from the start
      */
     public static long warmupMs(long durationMs) {
-        return Math.max(MIN_WARMUP_MS, Math.min(MAX_WARMUP_MS, durationMs / 10));
+        // A run shorter than 4 minutes keeps three quarters of itself: 60 s would leave nothing of a 1-minute run.
+        long floor = Math.min(MIN_WARMUP_MS, durationMs / 4);
+        return Math.max(floor, Math.min(MAX_WARMUP_MS, durationMs / 10));
     }
 
     /**

@@ -134,11 +134,12 @@ class DriftAnalysisTest {
     @Test
     void tooFewWindowsAfterTheWarmupGiveNoSlope() {
         long start = EventFixtures.nowMs();
-        List<TimelinePoint> points = timeline(start, 100, 50, 1, 1).subList(0, 10);
+        List<TimelinePoint> points = timeline(start, 100, 50, 1, 1).subList(0, 7);
 
-        DriftReport drift = DriftAnalysis.analyse(points, List.of(), start, start + 100_000);
+        DriftReport drift = DriftAnalysis.analyse(points, List.of(), start, start + 70_000);
 
-        // 100 s run: the 60 s warm-up leaves 4 windows.
+        // 70 s run: the warm-up of a quarter (17.5 s) leaves 5 windows, one fewer than a slope needs.
+        assertThat(drift.warmupMs()).isEqualTo(17_500);
         assertThat(drift.endpoints().get("GET /x").p95()).isNull();
         assertThat(drift.endpoints().get("GET /x").significant()).isFalse();
         assertThat(drift.worstSlope(List.of("GET /x"), false)).isEmpty();
