@@ -63,7 +63,7 @@ public class SoakProbe {
             if (line.startsWith("elapsed_s")) {
                 continue;
             }
-            String[] f = line.split(",");
+            String[] f = line.split(",", -1);
             double[] values = new double[5];
             values[0] = Double.parseDouble(f[0]);
             for (int i = 0; i < 4; i++) {

@@ -2,7 +2,9 @@
 # Soak health of loadstream itself: does any of its processes grow over a long run? Runs the separate processes
 # (broker, aggregate, report, generate) at a steady arrival rate against nginx for DURATION, and every
 # SOAK_INTERVAL_S seconds (default 60) records for each process its RSS, its heap after a full GC (jcmd GC.run,
-# then GC.heap_info), the aggregator's Streams state directory size and the aggregator's consumer lag.
+# then GC.heap_info), the aggregator's Streams state directory size (its stores are in memory, so this stays
+# empty: their size is in its heap; the changelogs are in the broker's data, the state_mb of the `kafka` row, the
+# broker's child JVM) and the aggregator's consumer lag.
 #
 #   bench/soak.sh [DURATION] [RATE]      # default 20m at 200 requests/s; DURATION with its unit (90s, 20m, 1h)
 #
@@ -83,10 +85,18 @@ while kill -0 "$generate_pid" 2>/dev/null; do
   elapsed=$(( $(date +%s) - start_s ))
   state_mb="$( (du -sk "$work/state" 2>/dev/null || true) | awk '{ printf "%.1f", $1 / 1024 }')"
   lag="$(java -cp "$lib/*" "$root/bench/SoakProbe.java" lag "$bootstrap" soak-aggregator 2>/dev/null || echo -1)"
-  for entry in "generate:$generate_pid" "aggregate:$aggregate_pid" "report:$report_pid" "broker:$broker_pid"; do
+  # `loadstream broker` runs Kafka in a child JVM: sample both; the child's state is its data directory.
+  kafka_pid="$(pgrep -P "$broker_pid" java | head -n 1 || true)"
+  kafka_mb="$( (du -sk "$work/broker" 2>/dev/null || true) | awk '{ printf "%.1f", $1 / 1024 }')"
+  for entry in "generate:$generate_pid" "aggregate:$aggregate_pid" "report:$report_pid" "broker:$broker_pid" \
+      "kafka:${kafka_pid:-0}"; do
     name="${entry%%:*}" pid="${entry##*:}"
-    kill -0 "$pid" 2>/dev/null || continue
-    if [[ "$name" == aggregate ]]; then s="$state_mb" l="$lag"; else s="" l=""; fi
+    [[ "$pid" != 0 ]] && kill -0 "$pid" 2>/dev/null || continue
+    case "$name" in
+      aggregate) s="$state_mb" l="$lag" ;;
+      kafka) s="$kafka_mb" l="" ;;
+      *) s="" l="" ;;
+    esac
     echo "$elapsed,$name,$pid,$(rss_mb "$pid"),$(heap_after_gc_mb "$pid"),$s,$l" >> "$csv"
   done
   tail -n 4 "$csv" | sed 's/^/  /'
@@ -102,7 +112,7 @@ elapsed=$(( $(date +%s) - start_s ))
 warmup=$(( elapsed / 5 ))
 {
   echo "soak: $duration at $rate requests/s, $(grep -c ',generate,' "$csv") samples per process, warm-up ${warmup} s left out"
-  java -cp "$lib/*" "$root/bench/SoakProbe.java" summary "$csv" "$warmup" 72
+  java -cp "$lib/*" "$root/bench/SoakProbe.java" summary "$csv" "$warmup" 72 || echo "summary: failed"
   done_line="$(grep '^Done:' "$work/generate.out" || true)"
   sent="$(sed -n 's/^Done: \([0-9]*\) requests.*/\1/p' <<< "$done_line")"
   json="$work/report/performance_report.json"
