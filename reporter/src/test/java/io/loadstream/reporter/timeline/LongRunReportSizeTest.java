@@ -35,7 +35,7 @@ class LongRunReportSizeTest {
 
     @Test
     void manyWindowsOfSixtyEndpointsKeepTheReportsUnderTheirBounds() throws Exception {
-        int windows = Integer.getInteger("loadstream.longRunWindows", 1_100);
+        int windows = Integer.getInteger("loadstream.longRunWindows", 700);
         long t0 = EventFixtures.nowMs() - windows * WINDOW_MS;
         RunData data = new RunData(RUN, 60_000);
         data.onControl(EventFixtures.control(RUN, ControlType.STARTED, t0, 0, 1));
