@@ -4,14 +4,19 @@ import io.loadstream.events.RunControl;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.alert.AlertFanOut;
 import io.loadstream.reporter.alert.Alerts;
+import io.loadstream.reporter.drift.DriftAnalysis;
+import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.publish.AbortPublisher;
 import io.loadstream.reporter.report.ReportBuilder;
 import io.loadstream.reporter.run.RunData;
+import io.loadstream.reporter.threshold.Aggregation;
+import io.loadstream.reporter.threshold.Scope;
 import io.loadstream.reporter.threshold.ThresholdEngine;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import io.loadstream.reporter.threshold.ThresholdRule;
 import io.loadstream.reporter.threshold.ThresholdRules;
 import io.loadstream.reporter.threshold.ThresholdSyntaxException;
+import io.loadstream.schemas.EventKeys;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -131,7 +136,9 @@ final class ThresholdJudge {
         if (engine == null) {
             start();
         }
-        List<ThresholdOutcome> outcomes = engine.finish(data::totalsOf, ReportBuilder.durationSeconds(data));
+        DriftReport drift = DriftAnalysis.of(data);
+        List<ThresholdOutcome> outcomes = engine.finish(data::totalsOf, ReportBuilder.durationSeconds(data),
+                (scope, kind) -> drift.worstSlope(endpointsOf(scope), kind == Aggregation.Kind.DRIFT_P99));
         long end = data.endMs() > 0 ? data.endMs() : clock.millis();
         for (ThresholdOutcome outcome : outcomes) {
             if (Double.isNaN(outcome.observed())) {
@@ -164,6 +171,14 @@ final class ThresholdJudge {
         data.retainAtLeast(longestWindowMs + 2 * windowSizeMs);
         engine = new ThresholdEngine(rules, data.startMs());
         LOG.info("Run {} started: {} thresholds, {} segments", data.runId(), rules.size(), data.segmentCount());
+    }
+
+    private List<String> endpointsOf(Scope scope) {
+        return switch (scope.kind()) {
+            case ALL -> List.of(EventKeys.ALL_ENDPOINTS);
+            case ENDPOINT -> List.of(scope.value());
+            case SCENARIO -> List.copyOf(data.scenarios().getOrDefault(scope.value(), java.util.Set.of()));
+        };
     }
 
     private String planName() {

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 import org.HdrHistogram.Histogram;
 
 /**
- * Writes one progress line every {@value #INTERVAL_MS} ms: elapsed and planned time, active VUs, requests per
+ * Writes one progress line every {@value #INTERVAL_MS} ms: the run's age and planned length (h:mm:ss from an
+ * hour on), active VUs, requests per
  * second and errors of the interval, the interval's p95 latency (read with {@link LatencyHistograms#percentileUs}),
  * and the events published and dropped so far.
  */
@@ -71,9 +72,24 @@ public final class ProgressReporter {
         String p95 = interval.getTotalCount() == 0 ? "-" : String.format(Locale.ROOT, "%.1f ms",
                 LatencyHistograms.percentileUs(interval, 95, interval.getMinValue(), interval.getMaxValue()) / 1000.0);
         out.accept(String.format(Locale.ROOT,
-                "%4ds/%ds  vus %d  %.0f req/s  errors %d (%.2f%%)  p95 %s  events published %d dropped %d",
-                elapsed, planned.toSeconds(), activeVus.getAsInt(), intervalRequests / seconds, intervalErrors,
+                "%s  vus %d  %.0f req/s  errors %d (%.2f%%)  p95 %s  events published %d dropped %d",
+                age(elapsed, planned.toSeconds()), activeVus.getAsInt(), intervalRequests / seconds, intervalErrors,
                 intervalRequests == 0 ? 0.0 : 100.0 * intervalErrors / intervalRequests, p95,
                 published.getAsLong(), dropped.getAsLong()));
+    }
+
+    /**
+     * The run's age against its planned length: {@code   12s/60s} for runs under an hour, {@code 1:02:03/4:00:00}
+     * from an hour on, so that a soak's progress stays readable.
+     */
+    static String age(long elapsedS, long plannedS) {
+        if (plannedS < 3600 && elapsedS < 3600) {
+            return String.format(Locale.ROOT, "%4ds/%ds", elapsedS, plannedS);
+        }
+        return clock(elapsedS) + "/" + clock(plannedS);
+    }
+
+    private static String clock(long seconds) {
+        return String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
     }
 }

@@ -81,4 +81,11 @@ class RunStatsTest {
                 exactMs / 1000 + 0.05));
         assertThat(lines.get(0)).contains("vus 3").contains("250 req/s").contains("events published 500 dropped 0");
     }
+
+    @Test
+    void progressLineGivesTheAgeOfALongRunInHoursMinutesAndSeconds() {
+        assertThat(ProgressReporter.age(12, 60)).isEqualTo("  12s/60s");
+        assertThat(ProgressReporter.age(3_723, 14_400)).isEqualTo("1:02:03/4:00:00");
+        assertThat(ProgressReporter.age(59, 259_200)).isEqualTo("0:00:59/72:00:00");
+    }
 }

@@ -165,6 +165,7 @@ public final class HtmlReport {
 
         thresholds(html, report.thresholds());
         charts(html, report);
+        SoakSections.append(html, report);
         endpoints(html, report);
         SystemSection.table(html, report);
         findings(html, report);

@@ -95,6 +95,7 @@ public final class ConsoleSummary {
                         .append(alert.getSummary()).append('\n');
             }
         }
+        soakLines(out, report);
         if (!s.recommendations().isEmpty()) {
             out.append("\n  FINDINGS\n");
             for (String recommendation : s.recommendations()) {
@@ -113,6 +114,44 @@ public final class ConsoleSummary {
                     .append('\n');
         }
         return out.toString();
+    }
+
+    /** The last window (what the run looked like at its end), the significant drifts and the capacity. */
+    private static void soakLines(StringBuilder out, RunReport report) {
+        List<io.loadstream.reporter.run.TimelinePoint> recent = report.resolution().recent().stream()
+                .filter(p -> p.endpoint().equals(io.loadstream.schemas.EventKeys.ALL_ENDPOINTS)).toList();
+        if (!recent.isEmpty()) {
+            io.loadstream.reporter.run.TimelinePoint last = recent.get(recent.size() - 1);
+            double ageS = report.run().startedAtMs() > 0 ? (last.windowEndMs() - report.run().startedAtMs()) / 1000.0
+                    : Double.NaN;
+            out.append(dotted("last window")).append(String.format(Locale.ROOT, "at %s of the run: %.1f/s p(95)=%s "
+                    + "p(99)=%s errors %.2f%%%n", Double.isNaN(ageS) ? "?" : age(ageS), last.rps(), ms(last.p95Ms()),
+                    ms(last.p99Ms()), last.errorRate() * 100));
+        }
+        report.drift().endpoints().forEach((endpoint, d) -> {
+            if (d.significant() && d.p95() != null) {
+                out.append(dotted("drift " + clip(endpoint))).append(String.format(Locale.ROOT,
+                        "p(95) %+.1f ms/h [%.1f, %.1f]%n", d.p95().slope(), d.p95().low(), d.p95().high()));
+            }
+        });
+        report.drift().hosts().forEach((host, d) -> {
+            if (d.significant()) {
+                out.append(dotted("drift " + host + " memory")).append(String.format(Locale.ROOT,
+                        "%+.1f MB/h [%.1f, %.1f]%n", d.memory().slope(), d.memory().low(), d.memory().high()));
+            }
+        });
+        io.loadstream.reporter.capacity.CapacityReport capacity = report.capacity();
+        if (capacity.estimated()) {
+            out.append(dotted("capacity (USL)")).append(String.format(Locale.ROOT, "peak %.0f/s [%.0f, %.0f] at "
+                    + "%.1f in flight, knee %.1f, R²=%.3f%n", capacity.maxRps(), capacity.maxRpsLow(),
+                    capacity.maxRpsHigh(), capacity.atConcurrency(), capacity.kneeConcurrency(),
+                    capacity.model().r2()));
+        }
+    }
+
+    private static String age(double seconds) {
+        long s = Math.round(seconds);
+        return s < 3600 ? s + " s" : String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
 
     private static String dotted(String name) {

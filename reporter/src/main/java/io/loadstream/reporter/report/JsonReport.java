@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.loadstream.events.Alert;
 import io.loadstream.reporter.alert.AlertsFile;
+import io.loadstream.reporter.capacity.CapacityJson;
+import io.loadstream.reporter.drift.DriftJson;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.reporter.timeline.TimelineResolution;
 import io.loadstream.schemas.RunReasons;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -17,6 +20,7 @@ import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -174,19 +178,7 @@ public final class JsonReport {
             }
             n.put("evidence", b.evidence());
         }
-        ArrayNode timeline = root.putArray("timeline");
-        for (TimelinePoint p : report.timeline()) {
-            ObjectNode n = timeline.addObject();
-            n.put("window_start", iso(p.windowStartMs()));
-            n.put("endpoint", p.endpoint());
-            n.put("requests", p.requests());
-            n.put("errors", p.errors());
-            n.put("rps", round(p.rps()));
-            n.put("p50_ms", round(p.p50Ms()));
-            n.put("p95_ms", round(p.p95Ms()));
-            n.put("p99_ms", round(p.p99Ms()));
-            n.put("max_ms", round(p.maxMs()));
-        }
+        putTimeline(root.putArray("timeline"), report.timeline());
         ArrayNode vus = root.putArray("vus");
         for (RunReport.VuPoint p : report.vus()) {
             ObjectNode n = vus.addObject();
@@ -199,7 +191,32 @@ public final class JsonReport {
         for (Alert alert : report.alerts()) {
             alerts.add(AlertsFile.toJson(alert));
         }
+        DriftJson.put(root, report.drift());
+        CapacityJson.put(root, report.capacity());
+        // The timeline's resolutions: "timeline" holds the whole run in steps of step_s, merged exactly from the
+        // windows; "timeline_recent" each endpoint's last recent_windows windows as they closed.
+        TimelineResolution resolution = report.resolution();
+        ObjectNode steps = root.putObject("timeline_resolution");
+        steps.put("window_s", round(resolution.windowMs() / 1000.0));
+        steps.put("step_s", round(resolution.stepMs() / 1000.0));
+        steps.put("recent_windows", resolution.recentWindows());
+        putTimeline(root.putArray("timeline_recent"), resolution.recent());
         return root;
+    }
+
+    private static void putTimeline(ArrayNode timeline, List<TimelinePoint> points) {
+        for (TimelinePoint p : points) {
+            ObjectNode n = timeline.addObject();
+            n.put("window_start", iso(p.windowStartMs()));
+            n.put("endpoint", p.endpoint());
+            n.put("requests", p.requests());
+            n.put("errors", p.errors());
+            n.put("rps", round(p.rps()));
+            n.put("p50_ms", round(p.p50Ms()));
+            n.put("p95_ms", round(p.p95Ms()));
+            n.put("p99_ms", round(p.p99Ms()));
+            n.put("max_ms", round(p.maxMs()));
+        }
     }
 
     private static void putCounts(ObjectNode node, Map<String, Long> counts) {

@@ -4,10 +4,14 @@ import io.loadstream.events.Alert;
 import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemWindow;
+import io.loadstream.reporter.capacity.CapacityAnalysis;
+import io.loadstream.reporter.drift.DriftAnalysis;
+import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.TimelinePoint;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
+import io.loadstream.reporter.timeline.TimelineResolution;
 import io.loadstream.schemas.EventKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -101,13 +105,23 @@ public final class ReportBuilder {
                 slowRequestMs, slowEndpointP95Ms, cpu.source(), List.of());
         Analysis.Findings findings = Analysis.analyse(data, info, draft, rows, slow, errors, timeline, system,
                 thresholds);
+        // Drift: significant growth after the warm-up is a finding with its figures.
+        DriftReport drift = DriftAnalysis.of(data);
+        List<RunReport.Bottleneck> bottlenecks = new ArrayList<>(findings.bottlenecks());
+        List<String> recommendations = new ArrayList<>(findings.recommendations());
+        for (DriftReport.DriftFinding f : drift.findings()) {
+            bottlenecks.add(new RunReport.Bottleneck(f.kind(), f.endpoint().isEmpty() ? f.host() : f.endpoint(),
+                    f.evidence()));
+            recommendations.add(f.evidence());
+        }
         RunReport.Summary summary = new RunReport.Summary(draft.totalRequests(), draft.totalErrors(),
                 draft.errorRate(), draft.throughputRps(), draft.avgMs(), draft.p50Ms(), draft.p95Ms(), draft.p99Ms(),
                 draft.maxMs(), draft.avgCpuPercent(), draft.peakCpuPercent(), draft.peakMemoryMb(),
                 draft.slowEndpointCount(), draft.slowRequests(), slowRequestMs, slowEndpointP95Ms, draft.cpuSource(),
-                findings.recommendations());
-        return new RunReport(info, summary, rows, thresholds, slow, errors, findings.bottlenecks(), timeline, vus,
-                system, List.copyOf(alerts));
+                List.copyOf(recommendations));
+        return new RunReport(info, summary, rows, thresholds, slow, errors, List.copyOf(bottlenecks), timeline, vus,
+                system, List.copyOf(alerts), drift, TimelineResolution.of(data.timelineSteps()),
+                CapacityAnalysis.of(data));
     }
 
     /** FINISHED carries the final counts; sources that never finished count with their last heartbeat. */

@@ -1,7 +1,10 @@
 package io.loadstream.reporter.report;
 
 import io.loadstream.events.Alert;
+import io.loadstream.reporter.capacity.CapacityReport;
+import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.timeline.TimelineResolution;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +21,20 @@ import java.util.Map;
  * @param slowEndpoints   endpoints whose p95 exceeds {@code slow_endpoint_p95_ms}, slowest first
  * @param errorEndpoints  endpoints with failed requests, most failures first
  * @param bottlenecks     findings, each with its evidence
- * @param timeline        per window and endpoint ({@code *} included), by start then endpoint
+ * @param timeline        per window and endpoint ({@code *} included), by start then endpoint; windows merged
+ *                        into coarser steps in a long run (see {@code resolution})
  * @param vus             active VUs per window start (of the {@code *} windows)
  * @param system          per host and window
  * @param alerts          every alert state change, in order
+ * @param drift           slopes of latency, memory and CPU after the warm-up
+ * @param resolution      the step of {@code timeline} and the recent windows at full resolution
+ * @param capacity        the USL capacity estimate of a stepped run, or why there is none
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
-                        List<SystemPoint> system, List<Alert> alerts) {
+                        List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
+                        TimelineResolution resolution, CapacityReport capacity) {
 
     /**
      * Identity and timing of the run.

@@ -12,6 +12,10 @@ import io.loadstream.events.ThresholdSpec;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.Scope;
 import io.loadstream.reporter.threshold.ScopeData;
+import io.loadstream.reporter.timeline.BoundedTimeline;
+import io.loadstream.reporter.timeline.PeakSeries;
+import io.loadstream.reporter.timeline.SystemSteps;
+import io.loadstream.reporter.timeline.WindowSet;
 import io.loadstream.schemas.ControlAttributes;
 import io.loadstream.schemas.EventKeys;
 import java.util.ArrayList;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * Duplicates (control records arrive once per control partition; a replay may repeat windows) are dropped here.
  *
  * <p>Raw window statistics are kept only as long as a windowed threshold may look back ({@code retentionMs});
- * running totals per endpoint and a small summary per window are kept for the whole run. Not thread-safe.
+ * running totals per endpoint are kept for the whole run, and the timeline, the system windows, the active VUs and
+ * the windows already seen in bounded form (a 72 h run takes about as much memory as a 2 h one). Not thread-safe.
  */
 public final class RunData implements ScopeData {
 
@@ -47,14 +52,16 @@ public final class RunData implements ScopeData {
     private final List<RunControl> aborts = new ArrayList<>();
     private final Set<String> abortSources = new HashSet<>();
     private final Map<String, RunControl> lastHeartbeat = new HashMap<>();
-    private final Map<String, NavigableMap<Long, Integer>> activeVus = new HashMap<>();
+    private final Map<String, PeakSeries> activeVus = new HashMap<>();
     private final Map<String, NavigableMap<Long, LatencyStats>> recentWindows = new HashMap<>();
-    private final Map<String, Set<Long>> seenWindows = new HashMap<>();
+    private final Map<String, WindowSet> seenWindows = new HashMap<>();
     private final Map<String, Stats.Accumulator> running = new HashMap<>();
-    private final List<TimelinePoint> timeline = new ArrayList<>();
+    // Bounded however long the run: merged steps for the whole run, plus the recent windows as they closed.
+    private final BoundedTimeline timeline = new BoundedTimeline(BoundedTimeline.DEFAULT_MAX_STEPS,
+            BoundedTimeline.DEFAULT_RECENT_WINDOWS);
     private final Map<String, EndpointTotals> totals = new TreeMap<>();
     private final Map<String, Stats> totalsStats = new HashMap<>();
-    private final Map<String, SystemWindow> systemWindows = new TreeMap<>();
+    private final SystemSteps systemWindows = new SystemSteps(BoundedTimeline.DEFAULT_MAX_STEPS);
     private long allWindowRequests;
     private long newestWindowEndMs;
     private long retentionMs;
@@ -130,7 +137,7 @@ public final class RunData implements ScopeData {
                     return false;
                 }
                 lastHeartbeat.put(source, control);
-                activeVus.computeIfAbsent(source, s -> new TreeMap<>())
+                activeVus.computeIfAbsent(source, s -> new PeakSeries(PeakSeries.DEFAULT_MAX_SLOTS))
                         .put(control.getTimestampMs(), control.getActiveVus());
                 return true;
             }
@@ -160,17 +167,15 @@ public final class RunData implements ScopeData {
      */
     public boolean onWindow(EndpointWindow window, Stats stats) {
         String endpoint = window.getEndpoint();
-        if (!seenWindows.computeIfAbsent(endpoint, e -> new HashSet<>()).add(window.getWindowStartMs())) {
+        if (!seenWindows.computeIfAbsent(endpoint, e -> new WindowSet()).add(window.getWindowStartMs(),
+                window.getWindowEndMs())) {
             return false;
         }
         running.computeIfAbsent(endpoint, e -> new Stats.Accumulator()).add(stats);
         if (endpoint.equals(EventKeys.ALL_ENDPOINTS)) {
             allWindowRequests += stats.count();
         }
-        double seconds = Math.max(1, window.getWindowEndMs() - window.getWindowStartMs()) / 1000.0;
-        timeline.add(new TimelinePoint(window.getWindowStartMs(), window.getWindowEndMs(), endpoint, stats.count(),
-                stats.errorCount(), stats.percentileMs(50), stats.percentileMs(95), stats.percentileMs(99),
-                stats.maxMs(), stats.count() / seconds));
+        timeline.add(endpoint, window.getWindowStartMs(), window.getWindowEndMs(), window.getStats(), stats);
         recentWindows.computeIfAbsent(endpoint, e -> new TreeMap<>()).put(window.getWindowStartMs(), window.getStats());
         newestWindowEndMs = Math.max(newestWindowEndMs, window.getWindowEndMs());
         prune();
@@ -217,8 +222,7 @@ public final class RunData implements ScopeData {
      * @param window the window; a repeat (same host, role and start) replaces the earlier one
      */
     public void onSystemWindow(SystemWindow window) {
-        systemWindows.put(window.getHost() + "|" + window.getRole() + "|"
-                + String.format("%020d", window.getWindowStartMs()), window);
+        systemWindows.add(window);
     }
 
     @Override
@@ -374,14 +378,22 @@ public final class RunData implements ScopeData {
                 && allWindowRequests + all.getLateEvents() >= all.getStats().getCount();
     }
 
-    /** Every window summary read, in arrival order. */
+    /**
+     * The whole run's timeline, by start then endpoint: one point per window, or per merged step once the run has
+     * more than {@link BoundedTimeline#DEFAULT_MAX_STEPS} windows (see {@link BoundedTimeline}).
+     */
     public List<TimelinePoint> timeline() {
-        return List.copyOf(timeline);
+        return timeline.whole();
     }
 
-    /** Every system window, sorted by host, role and start. */
+    /** The bounded timeline itself: its recent windows, its steps with their merged statistics, its step length. */
+    public BoundedTimeline timelineSteps() {
+        return timeline;
+    }
+
+    /** The system windows, sorted by host, role and start; merged into coarser steps as the timeline is. */
     public Collection<SystemWindow> systemWindows() {
-        return systemWindows.values();
+        return systemWindows.all();
     }
 
     /** The latest heartbeat of each source. */
@@ -399,11 +411,8 @@ public final class RunData implements ScopeData {
     public int activeVusBetween(long fromMs, long toMs) {
         int sum = 0;
         boolean any = false;
-        for (NavigableMap<Long, Integer> samples : activeVus.values()) {
-            int most = -1;
-            for (int vus : samples.subMap(fromMs, true, toMs, false).values()) {
-                most = Math.max(most, vus);
-            }
+        for (PeakSeries samples : activeVus.values()) {
+            int most = samples.maxBetween(fromMs, toMs);
             if (most >= 0) {
                 sum += most;
                 any = true;

@@ -182,6 +182,20 @@ public final class Stats {
     }
 
     /**
+     * The same figures as the wire record, with the histogram in its compressed encoding: a compact form to keep
+     * many merged periods in memory (a decoded histogram of loadstream's layout takes hundreds of kilobytes).
+     *
+     * @return a new record; {@code service_time_histogram} is null
+     */
+    public LatencyStats toLatencyStats() {
+        return LatencyStats.newBuilder().setCount(count).setErrorCount(errorCount)
+                .setErrorsByClass(new java.util.HashMap<>(errorsByClass))
+                .setStatusCounts(new java.util.HashMap<>(statusCounts)).setBytesSent(bytesSent)
+                .setBytesReceived(bytesReceived).setMinUs(minUs).setMaxUs(maxUs).setMeanUs(meanUs)
+                .setHistogram(LatencyHistograms.encode(histogram)).setServiceTimeHistogram(null).build();
+    }
+
+    /**
      * Adds statistics up, for a running total (e.g. a whole run as its windows close). Not thread-safe.
      */
     public static final class Accumulator {

@@ -23,7 +23,11 @@ public record Aggregation(Kind kind, double percentile) {
         /** A fraction (rate metrics) or per second (counters). */
         RATE("rate"),
         /** A total count (counters). */
-        COUNT("count");
+        COUNT("count"),
+        /** The slope of the windows' p95 after the warm-up, milliseconds per hour; judged at the end of the run. */
+        DRIFT_P95("drift_p95_ms_per_h"),
+        /** The slope of the windows' p99 after the warm-up, milliseconds per hour; judged at the end of the run. */
+        DRIFT_P99("drift_p99_ms_per_h");
 
         private final String text;
 
@@ -46,6 +50,11 @@ public record Aggregation(Kind kind, double percentile) {
         if (kind == Kind.PERCENTILE && !(percentile >= 0 && percentile <= 100)) {
             throw new IllegalArgumentException("A percentile is between 0 and 100, not " + percentile);
         }
+    }
+
+    /** Whether this is a drift slope, which only the end of the run can judge (see {@code drift.DriftAnalysis}). */
+    public boolean drift() {
+        return kind == Kind.DRIFT_P95 || kind == Kind.DRIFT_P99;
     }
 
     /** As written in a plan, e.g. {@code p(99.9)}. */

@@ -11,7 +11,8 @@ import java.util.Set;
 public enum Metric {
     /** Latency of each request, from its intended start to the end of the response, in milliseconds. */
     HTTP_REQ_DURATION("http_req_duration", "trend", EnumSet.of(Aggregation.Kind.AVG, Aggregation.Kind.MIN,
-            Aggregation.Kind.MAX, Aggregation.Kind.MED, Aggregation.Kind.PERCENTILE)),
+            Aggregation.Kind.MAX, Aggregation.Kind.MED, Aggregation.Kind.PERCENTILE, Aggregation.Kind.DRIFT_P95,
+            Aggregation.Kind.DRIFT_P99)),
     /** Whether each request failed: {@code rate} is the fraction of failed requests. */
     HTTP_REQ_FAILED("http_req_failed", "rate", EnumSet.of(Aggregation.Kind.RATE)),
     /** Requests sent: {@code count} in total, {@code rate} per second. */

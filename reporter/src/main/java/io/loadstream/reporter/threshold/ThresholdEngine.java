@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -135,10 +136,25 @@ public final class ThresholdEngine {
      * @return one outcome per rule, in plan order
      */
     public List<ThresholdOutcome> finish(Function<Scope, Stats> totals, double durationSeconds) {
+        return finish(totals, durationSeconds, (scope, kind) -> OptionalDouble.empty());
+    }
+
+    /**
+     * The verdict on every threshold, once the final totals are in, with the drift slopes for drift thresholds.
+     *
+     * @param totals          final statistics of a scope over the whole run
+     * @param durationSeconds length of the run in seconds (for {@code http_reqs rate})
+     * @param drift           the slope of a scope for a drift aggregation, milliseconds per hour; empty when the
+     *                        run had too few windows after its warm-up (the threshold then passes, with a warning)
+     * @return one outcome per rule, in plan order
+     */
+    public List<ThresholdOutcome> finish(Function<Scope, Stats> totals, double durationSeconds,
+                                         BiFunction<Scope, Aggregation.Kind, OptionalDouble> drift) {
         List<ThresholdOutcome> outcomes = new ArrayList<>();
         int next = 0;
         for (ThresholdRule rule : rules) {
-            OptionalDouble whole = rule.observe(totals.apply(rule.scope()), durationSeconds);
+            OptionalDouble whole = rule.aggregation().drift() ? drift.apply(rule.scope(), rule.aggregation().kind())
+                    : rule.observe(totals.apply(rule.scope()), durationSeconds);
             if (rule.windowed()) {
                 WindowedRule state = windowed.get(next++);
                 boolean fired = state.everFired();

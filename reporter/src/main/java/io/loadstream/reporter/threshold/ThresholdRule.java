@@ -71,7 +71,9 @@ public record ThresholdRule(String metricKey, String expression, Metric metric, 
             }
             return durationSeconds > 0 ? OptionalDouble.of(stats.count() / durationSeconds) : OptionalDouble.empty();
         }
-        if (stats.count() == 0) {
+        if (stats.count() == 0 || aggregation.drift()) {
+            // A drift is a slope over the run's windows, not a figure of merged statistics: the engine's finish
+            // reads it from the drift analysis.
             return OptionalDouble.empty();
         }
         return switch (metric) {

@@ -14,7 +14,8 @@ import java.util.Optional;
  * reporter calls {@link #parse(ThresholdSpec)} to get rules it can evaluate. Stateless and thread-safe.
  *
  * <p>Grammar: {@code AGGREGATION OPERATOR NUMBER}, spaces allowed between the parts, where the aggregation is
- * {@code avg min max med p(N) rate count} (N from 0 to 100, decimals allowed), the operator one of
+ * {@code avg min max med p(N) rate count} (N from 0 to 100, decimals allowed), or for {@code http_req_duration} the
+ * drift slopes {@code drift_p95_ms_per_h} and {@code drift_p99_ms_per_h} (judged at the end only), the operator one of
  * {@code < <= > >= == !=}, and the number a plain decimal (milliseconds for {@code http_req_duration}, a fraction
  * for rates, per second for {@code http_reqs rate}).
  */
@@ -124,6 +125,10 @@ public final class ThresholdRules {
         if (options.isPresent()) {
             throw new ThresholdSyntaxException(options.get());
         }
+        if (aggregation.drift() && (!window.isZero() || abortOnFail)) {
+            throw new ThresholdSyntaxException("The drift threshold '" + text + "' is judged once, at the end of the "
+                    + "run, on the slope after the warm-up: it takes no window and no abort_on_fail.");
+        }
         return new ThresholdRule(key, text, metric, scope, aggregation, Operator.of(opText), bound, window,
                 forDuration, abortOnFail, delayAbortEval);
     }
@@ -201,6 +206,8 @@ public final class ThresholdRules {
             case "med" -> aggregation = new Aggregation(Aggregation.Kind.MED, 0);
             case "rate" -> aggregation = new Aggregation(Aggregation.Kind.RATE, 0);
             case "count" -> aggregation = new Aggregation(Aggregation.Kind.COUNT, 0);
+            case "drift_p95_ms_per_h" -> aggregation = new Aggregation(Aggregation.Kind.DRIFT_P95, 0);
+            case "drift_p99_ms_per_h" -> aggregation = new Aggregation(Aggregation.Kind.DRIFT_P99, 0);
             default -> aggregation = percentile(text, left, metric);
         }
         if (!metric.allows(aggregation.kind())) {

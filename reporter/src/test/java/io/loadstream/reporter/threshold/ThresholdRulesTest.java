@@ -116,7 +116,7 @@ class ThresholdRulesTest {
         "http_req_duration | p(95)< | has no number after its operator",
         "http_req_duration | p(95)<500ms | '500ms' in 'p(95)<500ms' is not a number",
         "http_req_duration | <500 | nothing before its operator",
-        "http_req_duration | rate<0.1 | http_req_duration is a trend metric: use avg, min, max, med, p(N), not rate",
+        "http_req_duration | rate<0.1 | use avg, min, max, med, p(N), drift_p95_ms_per_h, drift_p99_ms_per_h",
         "http_req_failed | p(95)<0.1 | http_req_failed is a rate metric: use rate, not p(95)",
         "http_reqs | avg<3 | http_reqs is a counter metric: use rate, count, not avg",
         "http_req_duration | P(95)<500 | in lower case",
