@@ -182,6 +182,7 @@ public final class JsonReport {
             n.put("requests", p.requests());
             n.put("errors", p.errors());
             n.put("rps", round(p.rps()));
+            n.put("covered_s", round(p.coveredS()));
             n.put("p50_ms", round(p.p50Ms()));
             n.put("p95_ms", round(p.p95Ms()));
             n.put("p99_ms", round(p.p99Ms()));

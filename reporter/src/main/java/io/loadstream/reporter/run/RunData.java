@@ -159,7 +159,7 @@ public final class RunData implements ScopeData {
         double seconds = Math.max(1, window.getWindowEndMs() - window.getWindowStartMs()) / 1000.0;
         timeline.add(new TimelinePoint(window.getWindowStartMs(), window.getWindowEndMs(), endpoint, stats.count(),
                 stats.errorCount(), stats.percentileMs(50), stats.percentileMs(95), stats.percentileMs(99),
-                stats.maxMs(), stats.count() / seconds));
+                stats.maxMs(), seconds));
         recentWindows.computeIfAbsent(endpoint, e -> new TreeMap<>()).put(window.getWindowStartMs(), window.getStats());
         newestWindowEndMs = Math.max(newestWindowEndMs, window.getWindowEndMs());
         prune();
@@ -361,9 +361,60 @@ public final class RunData implements ScopeData {
                 && allWindowRequests + all.getLateEvents() >= all.getStats().getCount();
     }
 
-    /** Every window summary read, in arrival order. */
+    /**
+     * Every window summary read, in arrival order, each with the seconds of its window that the run covered as known
+     * now (see {@link #coveredMs}).
+     */
     public List<TimelinePoint> timeline() {
-        return List.copyOf(timeline);
+        List<TimelinePoint> points = new ArrayList<>(timeline.size());
+        for (TimelinePoint point : timeline) {
+            points.add(point.withCoveredS(coveredMs(point.windowStartMs(), point.windowEndMs()) / 1000.0));
+        }
+        return points;
+    }
+
+    /**
+     * How much of a period the run covered: the period cut to the run's load, from the intended start of its first
+     * request (the {@code *} totals' {@code first_event_ms}; the earliest STARTED until those arrive) to its end (the
+     * latest FINISHED, but no later than the start plus the planned duration, since FINISHED follows the last
+     * response and the producer's flush; never before the last request's intended start). Windows are aligned to
+     * the clock, not to the run, so the first and last are only partly covered; their rates divide by this.
+     *
+     * @param fromMs start of the period, inclusive, epoch milliseconds
+     * @param toMs   end of the period, exclusive, epoch milliseconds
+     * @return milliseconds, between 0 and {@code toMs - fromMs}; the whole period before any STARTED
+     */
+    @Override
+    public long coveredMs(long fromMs, long toMs) {
+        long start = loadStartMs();
+        long end = loadEndMs();
+        return Math.max(0, Math.min(toMs, end) - Math.max(fromMs, start));
+    }
+
+    /** Intended start of the run's first request, or the earliest STARTED; {@code Long.MIN_VALUE} when unknown. */
+    private long loadStartMs() {
+        EndpointTotals all = totals.get(EventKeys.ALL_ENDPOINTS);
+        if (all != null && all.getStats().getCount() > 0 && all.getFirstEventMs() > 0) {
+            return all.getFirstEventMs();
+        }
+        return hasStarted() ? startMs() : Long.MIN_VALUE;
+    }
+
+    /** See {@link #coveredMs}; {@code Long.MAX_VALUE} while the end is unknown. */
+    private long loadEndMs() {
+        long planned = firstStarted().map(RunControl::getPlannedDurationMs).orElse(0L);
+        long end = Long.MAX_VALUE;
+        if (planned > 0 && hasStarted()) {
+            end = loadStartMs() + planned;
+        }
+        if (!finished.isEmpty()) {
+            end = Math.min(end, endMs());
+        }
+        EndpointTotals all = totals.get(EventKeys.ALL_ENDPOINTS);
+        if (end != Long.MAX_VALUE && all != null && all.getStats().getCount() > 0) {
+            end = Math.max(end, all.getLastEventMs() + 1);
+        }
+        return end;
     }
 
     /** Every system window, sorted by host and start. */
