@@ -173,6 +173,7 @@ public final class JsonReport {
                 n.put("endpoint", b.endpoint());
             }
             n.put("evidence", b.evidence());
+            b.figures().forEach((name, value) -> putNumber(n, name, value));
         }
         ArrayNode timeline = root.putArray("timeline");
         for (TimelinePoint p : report.timeline()) {

@@ -132,11 +132,32 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
     /**
      * A finding, with the evidence from the run.
      *
-     * @param kind     e.g. {@code latency_rises_with_load}, {@code generator_saturated}, {@code errors}
-     * @param endpoint the endpoint concerned, or empty
+     * @param kind     one of {@link io.loadstream.reporter.report.findings.FindingKind}'s wire names, e.g.
+     *                 {@code queueing}
+     * @param endpoint the endpoint concerned, {@code *} when all are hit, or empty when none is (a host)
      * @param evidence one or two sentences citing the run's figures
+     * @param figures  the figures the evidence quotes, by name (units in the names: {@code _ms}, {@code _s},
+     *                 {@code _rps}, {@code _percent}; rates and shares as fractions), in the order written
      */
-    public record Bottleneck(String kind, String endpoint, String evidence) {
+    public record Bottleneck(String kind, String endpoint, String evidence, Map<String, Double> figures) {
+
+        /**
+         * Copies the figures.
+         */
+        public Bottleneck {
+            figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures));
+        }
+
+        /**
+         * A finding whose figures are only in its sentence; prefer the canonical constructor.
+         *
+         * @param kind     see above
+         * @param endpoint see above
+         * @param evidence see above
+         */
+        public Bottleneck(String kind, String endpoint, String evidence) {
+            this(kind, endpoint, evidence, Map.of());
+        }
     }
 
     /**

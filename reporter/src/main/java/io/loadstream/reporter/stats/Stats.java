@@ -176,6 +176,45 @@ public final class Stats {
         return histogram.getCountBetweenValues(boundUs + 1, histogram.getMaxValue());
     }
 
+    /**
+     * The latency distribution as {@code points} evenly spaced quantiles, for statistics on its shape (e.g. whether
+     * it has two modes): the value at percentile {@code 100 (i + 0.5) / points} for each i, read through
+     * {@link #percentileMs}, so the sample has the histogram's shape whatever the request count.
+     *
+     * @param points how many quantiles, at least 1
+     * @return milliseconds in ascending order; empty when there was no request
+     * @throws IllegalArgumentException when {@code points} is below 1
+     */
+    public double[] quantilesMs(int points) {
+        if (points < 1) {
+            throw new IllegalArgumentException("At least one quantile, not " + points);
+        }
+        if (count == 0 || histogram.getTotalCount() == 0) {
+            return new double[0];
+        }
+        double[] values = new double[points];
+        for (int i = 0; i < points; i++) {
+            values[i] = percentileMs(100.0 * (i + 0.5) / points);
+        }
+        return values;
+    }
+
+    /**
+     * Number of requests whose latency lies in {@code (fromMs, toMs]}, from the histogram (to its precision).
+     *
+     * @param fromMs lower bound, exclusive, milliseconds
+     * @param toMs   upper bound, inclusive, milliseconds
+     * @return the count; 0 when {@code toMs <= fromMs}
+     */
+    public long countBetween(double fromMs, double toMs) {
+        long fromUs = (long) Math.floor(fromMs * 1000);
+        long toUs = (long) Math.floor(toMs * 1000);
+        if (toUs <= fromUs || histogram.getTotalCount() == 0) {
+            return 0;
+        }
+        return histogram.getCountBetweenValues(fromUs + 1, toUs);
+    }
+
     /** Number of values in the merged histogram (equals {@link #count()} when every request was recorded). */
     public long histogramCount() {
         return histogram.getTotalCount();
