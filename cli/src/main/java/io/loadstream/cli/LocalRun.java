@@ -104,7 +104,7 @@ final class LocalRun implements AutoCloseable {
             throw new IllegalStateException("A LocalRun runs one plan once");
         }
         console.out().accept("Run " + options.runId() + ": " + plan.name() + " against " + plan.target() + " ("
-                + plan.load().executor().planName() + "); reports to " + options.outDir());
+                + plan.load().executor().planName() + ")");
         if (options.demoTarget()) {
             resources.push(startDemoTarget(plan.target()));
         }
@@ -116,6 +116,8 @@ final class LocalRun implements AutoCloseable {
         createTopics(bootstrap);
         startAggregator(bootstrap);
         stopIfInterrupted();
+        // Only now that the reporter starts: a failed preflight or start-up writes no report.
+        console.out().accept("Reports will be written to " + options.outDir());
         Reporter reporter = new Reporter(reporterConfig(bootstrap));
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,
                 runnable -> daemon(runnable, "loadstream-run-reporter").start());

@@ -71,6 +71,8 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
     private long bytesSent;
     private volatile Request inFlight;
     private volatile boolean sending;
+    private int scenarioIndex;
+    private long iterationStartNanos;
 
     VirtualUser(int id, LoadContext context, Owner owner, long seed) {
         this.id = id;
@@ -102,6 +104,9 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         stepIndex = 0;
         iteration++;
         scheduledNanos = scheduled;
+        scenarioIndex = scenario;
+        iterationStartNanos = scheduled >= 0 ? scheduled : context.clock.source().nanoTime();
+        context.scenarioCounts.started(scenario);
         sendStep();
     }
 
@@ -272,6 +277,7 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         if (stepIndex < steps.length && !owner.noNewSteps()) {
             sendStep();
         } else {
+            context.scenarioCounts.completed(scenarioIndex, context.clock.source().nanoTime() - iterationStartNanos);
             owner.iterationEnded(this, true);
         }
     }

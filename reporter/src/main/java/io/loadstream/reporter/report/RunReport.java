@@ -22,11 +22,14 @@ import java.util.Map;
  * @param vus             active VUs per window start (of the {@code *} windows)
  * @param system          per host and window
  * @param alerts          every alert state change, in order
+ * @param vusPerSecond    active VUs per second from the heartbeats (rps NaN), thinned for long runs
+ * @param scenarios       the load and each scenario's iterations, requests and errors
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
-                        List<SystemPoint> system, List<Alert> alerts) {
+                        List<SystemPoint> system, List<Alert> alerts, List<VuPoint> vusPerSecond,
+                        Scenarios scenarios) {
 
     /**
      * Identity and timing of the run.
@@ -97,11 +100,26 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
      * @param slowRequests  requests slower than {@code slow_request_ms}
      * @param errorsByClass failures per error class
      * @param statusCounts  requests per status code
+     * @param bytesSent     request bytes sent, headers and body
+     * @param bytesReceived response bytes received, headers and body
+     * @param distribution  requests per latency bucket: entry i counts latencies in
+     *                      ({@link #DISTRIBUTION_BOUNDS_MS}[i-1], {@link #DISTRIBUTION_BOUNDS_MS}[i]] ms, the last
+     *                      entry those above the last bound
      */
     public record EndpointRow(String endpoint, long requests, long errors, double errorRate, double avgMs,
                               double minMs, double maxMs, double p50Ms, double p90Ms, double p95Ms, double p99Ms,
                               double p999Ms, double rps, long slowRequests, Map<String, Long> errorsByClass,
-                              Map<String, Long> statusCounts) {
+                              Map<String, Long> statusCounts, long bytesSent, long bytesReceived,
+                              List<Long> distribution) {
+
+        /** Upper bounds of the latency distribution's buckets, milliseconds (Gatling-like, 1-2-5 steps). */
+        public static final List<Double> DISTRIBUTION_BOUNDS_MS = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
+                200.0, 500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0);
+
+        /** Copies the list. */
+        public EndpointRow {
+            distribution = List.copyOf(distribution);
+        }
     }
 
     /**

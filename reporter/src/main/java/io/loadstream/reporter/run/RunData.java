@@ -450,6 +450,40 @@ public final class RunData implements ScopeData {
         return any ? sum : -1;
     }
 
+    /**
+     * Active VUs second by second from the heartbeats (each generator sends one a second), for a chart that shows a
+     * ramp even in a short run; summed over generators, with a generator's latest count carried into a second in
+     * which its heartbeat is missing. Long runs are thinned to at most {@code maxPoints} points.
+     *
+     * @param fromMs    first second, epoch milliseconds
+     * @param toMs      end, exclusive, epoch milliseconds
+     * @param maxPoints most points returned, at least 1
+     * @return pairs of (second start in epoch ms, VUs), in time order; empty when no heartbeat arrived
+     */
+    public List<long[]> activeVusPerSecond(long fromMs, long toMs, int maxPoints) {
+        List<long[]> points = new ArrayList<>();
+        if (activeVus.isEmpty() || toMs <= fromMs) {
+            return points;
+        }
+        long seconds = (toMs - fromMs + 999) / 1000;
+        long stepMs = 1000 * Math.max(1, (seconds + maxPoints - 1) / Math.max(1, maxPoints));
+        for (long at = fromMs; at < toMs; at += stepMs) {
+            long sum = 0;
+            boolean any = false;
+            for (NavigableMap<Long, Integer> samples : activeVus.values()) {
+                Map.Entry<Long, Integer> latest = samples.floorEntry(at + stepMs - 1);
+                if (latest != null) {
+                    sum += latest.getValue();
+                    any = true;
+                }
+            }
+            if (any) {
+                points.add(new long[] {at, sum});
+            }
+        }
+        return points;
+    }
+
     /** The newest window end read, epoch milliseconds. */
     public long newestWindowEndMs() {
         return newestWindowEndMs;

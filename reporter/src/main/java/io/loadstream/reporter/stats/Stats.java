@@ -200,19 +200,22 @@ public final class Stats {
     }
 
     /**
-     * Number of requests whose latency lies in {@code (fromMs, toMs]}, from the histogram (to its precision).
+     * Number of requests whose latency is at most a bound, from the histogram (to its precision: values within one
+     * part in 1,000 of the bound may count either way). Monotone in the bound, so that differences between bounds
+     * count every request once.
      *
-     * @param fromMs lower bound, exclusive, milliseconds
-     * @param toMs   upper bound, inclusive, milliseconds
-     * @return the count; 0 when {@code toMs <= fromMs}
+     * @param boundMs the bound, milliseconds
+     * @return the count, 0 to {@link #histogramCount()}
      */
-    public long countBetween(double fromMs, double toMs) {
-        long fromUs = (long) Math.floor(fromMs * 1000);
-        long toUs = (long) Math.floor(toMs * 1000);
-        if (toUs <= fromUs || histogram.getTotalCount() == 0) {
+    public long countAtOrBelow(double boundMs) {
+        long boundUs = (long) Math.floor(boundMs * 1000);
+        if (histogram.getTotalCount() == 0 || boundUs < 0) {
             return 0;
         }
-        return histogram.getCountBetweenValues(fromUs + 1, toUs);
+        if (boundUs >= histogram.getMaxValue()) {
+            return histogram.getTotalCount();
+        }
+        return histogram.getCountBetweenValues(0, boundUs);
     }
 
     /** Number of values in the merged histogram (equals {@link #count()} when every request was recorded). */

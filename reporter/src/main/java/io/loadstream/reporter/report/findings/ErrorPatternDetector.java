@@ -7,19 +7,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 import org.apache.commons.math3.stat.inference.ChiSquareTest;
 
 /**
  * Tells errors that come with load ({@code errors_under_load}) from errors at any load ({@code errors}), for every
  * endpoint that failed at least {@value #MIN_ERROR_RATE} of its requests.
  *
- * <p>Method: the endpoint's windows are split at the median of their active VUs into a low-load and a high-load
- * half. The errors are "under load" when the high half fails at least {@value #MIN_RATE_RATIO} times as often as
- * the low half and a chi-square test of independence on the 2×2 table (failed/passed × low/high load; Commons Math
- * {@link ChiSquareTest}) gives p below {@value #MAX_P_VALUE}. The load where errors started is the fewest VUs of a
- * window that failed 1% or more. With one load level (constant VUs), or without that contrast, they are
- * {@code errors}.
+ * <p>Method: the load where errors started is the fewest active VUs of a window that failed 1% or more of its
+ * requests; the windows below that load and those at or above it make a 2×2 table (failed/passed × below/above).
+ * The errors are "under load" when the upper part fails at least {@value #MIN_RATE_RATIO} times as often as the lower
+ * and a chi-square test of independence on the table (Commons Math {@link ChiSquareTest}) gives p below
+ * {@value #MAX_P_VALUE} (the strict bound pays for choosing the split from the data). When the lowest load already
+ * failed, with one load level (constant VUs), or without that contrast, they are {@code errors}.
  */
 final class ErrorPatternDetector {
 
@@ -52,21 +51,22 @@ final class ErrorPatternDetector {
         String overall = endpoint + " failed " + Text.percent(total.errorRate()) + " of its requests ("
                 + Text.count(total.errorCount()) + " of " + Text.count(total.count()) + "), mostly " + cause;
         if (!windows.isEmpty()) {
-            double medianVus = new DescriptiveStatistics(windows.stream().mapToDouble(LoadPoint::vus).toArray())
-                    .getPercentile(50);
+            int startedVus = Integer.MAX_VALUE;
+            for (LoadPoint p : windows) {
+                if (p.window().errorRate() >= MIN_ERROR_RATE) {
+                    startedVus = Math.min(startedVus, p.vus());
+                }
+            }
             long[] low = new long[2];
             long[] high = new long[2];
             int lowMostVus = 0;
-            int startedVus = Integer.MAX_VALUE;
             for (LoadPoint p : windows) {
-                long[] half = p.vus() <= medianVus ? low : high;
+                boolean below = p.vus() < startedVus;
+                long[] half = below ? low : high;
                 half[0] += p.window().errors();
                 half[1] += p.window().requests() - p.window().errors();
-                if (p.vus() <= medianVus) {
+                if (below) {
                     lowMostVus = Math.max(lowMostVus, p.vus());
-                }
-                if (p.window().errorRate() >= MIN_ERROR_RATE) {
-                    startedVus = Math.min(startedVus, p.vus());
                 }
             }
             double lowRate = rate(low);
@@ -77,8 +77,7 @@ final class ErrorPatternDetector {
                 figures.put("error_rate_high_load", highRate);
                 figures.put("vus_low_load_max", (double) lowMostVus);
             }
-            if (!Double.isNaN(pValue) && pValue < MAX_P_VALUE && highRate >= MIN_RATE_RATIO * lowRate
-                    && startedVus != Integer.MAX_VALUE) {
+            if (!Double.isNaN(pValue) && pValue < MAX_P_VALUE && highRate >= MIN_RATE_RATIO * lowRate) {
                 figures.put("vus_errors_started", (double) startedVus);
                 figures.put("p_value", pValue);
                 String evidence = overall + ": " + Text.percent(lowRate) + " at up to " + lowMostVus + " VUs and "
@@ -89,7 +88,7 @@ final class ErrorPatternDetector {
                         + "queue, a rate limiter, timeouts of a saturated dependency. " + advice(cause));
             }
             if (figures.containsKey("error_rate_low_load")) {
-                overall += ", at low and high load alike (" + Text.percent(lowRate) + " at up to " + lowMostVus
+                overall += ", without a clear link to load (" + Text.percent(lowRate) + " at up to " + lowMostVus
                         + " VUs, " + Text.percent(highRate) + " above)";
             }
         }

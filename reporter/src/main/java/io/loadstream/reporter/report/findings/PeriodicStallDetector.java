@@ -88,8 +88,13 @@ final class PeriodicStallDetector {
             int spiking = 0;
             for (List<LoadPoint> episode : episodes) {
                 double most = -1;
-                for (LoadPoint p : episode) {
-                    LoadPoint own = byStart.get(p.window().windowStartMs());
+                // The episode's windows and the one after: a later step of an iteration meets the pause later.
+                List<Long> starts = new ArrayList<>();
+                episode.forEach(p -> starts.add(p.window().windowStartMs()));
+                LoadPoint last = episode.get(episode.size() - 1);
+                starts.add(last.window().windowEndMs());
+                for (long start : starts) {
+                    LoadPoint own = byStart.get(start);
                     if (own != null && own.window().requests() > 0) {
                         most = Math.max(most, own.window().maxMs());
                     }

@@ -25,7 +25,7 @@ import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
 final class QueueingDetector {
 
     static final int MIN_LEVELS = 3;
-    static final long MIN_WINDOW_REQUESTS = 10;
+    static final long MIN_WINDOW_REQUESTS = 5;
     static final double CLIMB_FACTOR = 2;
     static final double MIN_CLIMB_MS = 20;
     static final double MIN_VU_GROWTH = 1.5;
