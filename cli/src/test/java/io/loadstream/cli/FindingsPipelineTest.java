@@ -117,7 +117,10 @@ class FindingsPipelineTest {
                     report: {window: 2s, grace: 1s}
                     """);
 
-            assertThat(report.at("/run/dropped_iterations").asLong()).isZero();
+            // A generator starved of CPU (a busy test machine) drops iterations and delays requests, and the delay
+            // counts as latency (from the intended start): then neither the rate nor the no-finding oracle holds.
+            org.junit.jupiter.api.Assumptions.assumeTrue(report.at("/run/dropped_iterations").asLong() == 0,
+                    "the test machine was too busy: " + report.at("/run/dropped_iterations") + " dropped iterations");
             // Every window, the partial first and last included, holds the rate over the time the run covered it:
             // within 5%, or one request where the covered time holds too few for 5% to be one.
             List<JsonNode> windows = new ArrayList<>();
@@ -133,9 +136,6 @@ class FindingsPipelineTest {
                         w.path("window_start").asText()).isCloseTo(expected, within(Math.max(0.05 * expected, 1.0)));
             }
             assertThat(windows.get(1).path("rps").asDouble()).isCloseTo(100, within(5.0));
-            // A generator starved of CPU delays requests, and the delay counts as latency (from the intended start):
-            // then the run says so and a fast server may look slow; the no-finding oracle needs a generator that kept
-            // up.
             org.junit.jupiter.api.Assumptions.assumeFalse(kinds(report).contains("generator_saturated")
                     || kinds(report).contains("host_saturated"), "the test machine was too busy: " + kinds(report));
             assertThat(report.path("bottlenecks")).isEmpty();

@@ -14,14 +14,15 @@ import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
  * Finds a periodic stall: the latency of (nearly) every endpoint jumps at the same moments, at a regular interval,
  * while the median stays low.
  *
- * <p>Method: a window is a <em>spike</em> when its largest latency is at least {@value #SPIKE_FACTOR} times the
- * run's median (and at least {@value #MIN_SPIKE_MS} ms above it). Consecutive spike windows form one episode. A
- * stall is reported when there are at least {@value #MIN_EPISODES} episodes, at least {@value #MIN_QUIET_SHARE} of
- * the windows are quiet, and the intervals between episode starts are regular: their coefficient of variation
- * (standard deviation over mean, Commons Math {@link DescriptiveStatistics}) is at most {@value #MAX_INTERVAL_CV}
- * (random spikes, a Poisson process, have about 1). The pause is the median of the episodes' largest latencies.
- * When {@value #ALL_ENDPOINTS_SHARE} of the endpoints spike in at least two thirds of the episodes, the finding is
- * for {@code *}. Windows must be shorter than about half the period to see it (the plan's {@code report.window}).
+ * <p>Method: a window is a <em>spike</em> when its largest latency is at least {@value #SPIKE_FACTOR} times the run's
+ * median, at least {@value #MIN_SPIKE_MS} ms above it, and at least half the 90th percentile of the windows' largest
+ * latencies (so that smaller hiccups between the pauses are not spikes). Consecutive spike windows form one episode. A
+ * stall is reported when there are at least {@value #MIN_EPISODES} episodes, at least {@value #MIN_QUIET_SHARE} of the
+ * windows are quiet, and the intervals between episode starts are regular: their coefficient of variation (standard
+ * deviation over mean, Commons Math {@link DescriptiveStatistics}) is at most {@value #MAX_INTERVAL_CV} (random
+ * spikes, a Poisson process, have about 1). The pause is the median of the episodes' largest latencies. When
+ * {@value #ALL_ENDPOINTS_SHARE} of the endpoints spike in at least two thirds of the episodes, the finding is for
+ * {@code *}. Windows must be shorter than about half the period to see it (the plan's {@code report.window}).
  */
 final class PeriodicStallDetector {
 
@@ -43,7 +44,11 @@ final class PeriodicStallDetector {
             return List.of();
         }
         double medianMs = all.percentileMs(50);
-        double boundMs = Math.max(medianMs * SPIKE_FACTOR, medianMs + MIN_SPIKE_MS);
+        // Half the 90th percentile of the windows' maxima too, so that a busy machine's smaller hiccups between the
+        // pauses do not count as spikes.
+        double tallMs = new DescriptiveStatistics(windows.stream().mapToDouble(p -> p.window().maxMs()).toArray())
+                .getPercentile(90);
+        double boundMs = Math.max(Math.max(medianMs * SPIKE_FACTOR, medianMs + MIN_SPIKE_MS), tallMs / 2);
         List<List<LoadPoint>> episodes = new ArrayList<>();
         long quiet = 0;
         long lastSpikeEndMs = Long.MIN_VALUE;
