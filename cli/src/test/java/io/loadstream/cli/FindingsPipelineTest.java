@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The report's findings on real servers that behave in a known way ({@link PatternTarget}), through the whole
  * pipeline of {@code run} on a real broker: each pattern gets its finding with the server's own figures, and a fast,
- * healthy server gets none. One-second windows, so that a few seconds of load give enough windows.
+ * healthy server gets none. One-second windows, so that a few seconds of load give enough windows. On a machine so
+ * busy that the generator itself saturates (the report's {@code generator_saturated}), the patterns are not judged:
+ * the test is skipped with that reason.
  */
 @ExtendWith(KafkaExtension.class)
 class FindingsPipelineTest {
@@ -177,6 +179,14 @@ class FindingsPipelineTest {
         }
         ReporterResult reported = outcome.reported();
         assertThat(reported.complete()).as("the run's data is complete").isTrue();
-        return new ObjectMapper().readTree(reported.jsonReport().toFile());
+        JsonNode report = new ObjectMapper().readTree(reported.jsonReport().toFile());
+        if (!name.equals("healthy")) {
+            // A generator starved of CPU delays its requests, and the delay counts as latency (from the intended
+            // start): the server's pattern is then buried in the generator's, and the report says so. The patterns
+            // are judged only on runs whose generator kept up.
+            org.junit.jupiter.api.Assumptions.assumeFalse(kinds(report).contains("generator_saturated"),
+                    "the test machine was too busy for the generator: " + kinds(report));
+        }
+        return report;
     }
 }

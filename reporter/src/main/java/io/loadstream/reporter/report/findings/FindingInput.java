@@ -18,9 +18,11 @@ import java.util.TreeMap;
  * @param totals            per endpoint ({@code *} included), the whole run's statistics
  * @param slowEndpointP95Ms the plan's {@code slow_endpoint_p95_ms}
  * @param slowRequestMs     the plan's {@code slow_request_ms}
+ * @param openModel         whether an arrival-rate executor drove the run: its active VUs follow the latency
+ *                          (Little's law) instead of setting the load, so they say nothing about queueing
  */
 public record FindingInput(Map<String, List<LoadPoint>> series, Map<String, Stats> totals, long slowEndpointP95Ms,
-                           long slowRequestMs) {
+                           long slowRequestMs, boolean openModel) {
 
     /**
      * Copies the maps.
@@ -51,7 +53,9 @@ public record FindingInput(Map<String, List<LoadPoint>> series, Map<String, Stat
         for (String endpoint : data.totals().keySet()) {
             totals.put(endpoint, data.totalsStats(endpoint));
         }
-        return new FindingInput(series, totals, slowEndpointP95Ms, slowRequestMs);
+        boolean openModel = data.firstStarted().map(r -> r.getAttributes()
+                .getOrDefault(io.loadstream.schemas.ControlAttributes.LOAD, "")).orElse("").contains("arrival-rate");
+        return new FindingInput(series, totals, slowEndpointP95Ms, slowRequestMs, openModel);
     }
 
     /** The endpoints, without {@code *}. */

@@ -20,7 +20,8 @@ import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
  * {@value #MIN_CLIMB_MS} ms above it, and stays at least 1.5 times the baseline in 80% of the higher levels. It
  * is queueing when, from that level to the highest, VUs grew at least {@value #MIN_VU_GROWTH} times while the
  * rate grew at most {@value #PLATEAU_GROWTH} times: a throughput plateau. Little's law (rate × baseline median)
- * estimates how many requests are served at once. Needs at least {@value #MIN_LEVELS} VU levels: a ramp.
+ * estimates how many requests are served at once. Needs at least {@value #MIN_LEVELS} VU levels: a ramp of a
+ * closed model (constant or ramping VUs); under an arrival rate the VUs in use follow the latency, so it is not run.
  */
 final class QueueingDetector {
 
@@ -35,6 +36,10 @@ final class QueueingDetector {
     }
 
     static List<Finding> detect(FindingInput input) {
+        if (input.openModel()) {
+            // Under an arrival rate the VUs in use grow because requests slow down, not the other way round.
+            return List.of();
+        }
         Optional<Finding> all = find(input, EventKeys.ALL_ENDPOINTS);
         if (all.isPresent()) {
             return List.of(all.get());

@@ -51,7 +51,7 @@ class FindingsTest {
                 p.window().p50Ms(), p.window().p95Ms(), p.window().p99Ms(), p.window().maxMs(), 1.0), p.vus()))
                 .toList();
         return new FindingInput(Map.of(EP, points, EventKeys.ALL_ENDPOINTS, star),
-                Map.of(EP, totals, EventKeys.ALL_ENDPOINTS, totals), 500, 1000);
+                Map.of(EP, totals, EventKeys.ALL_ENDPOINTS, totals), 500, 1000, false);
     }
 
     private static int[] constant(int windows, int value) {
