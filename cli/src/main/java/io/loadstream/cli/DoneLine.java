@@ -20,10 +20,15 @@ final class DoneLine {
     static String of(GeneratorResult result, boolean withCpu) {
         double seconds = Math.max(1e-3, result.elapsed().toNanos() / 1e9);
         String cpu = withCpu ? String.format(Locale.ROOT, ", %.1f us CPU each", result.cpuMicrosPerRequest()) : "";
-        return String.format(Locale.ROOT, "Done: %d requests in %.1f s (%.0f req/s, %d errors%s), "
-                        + "%d iterations, %d dropped iterations, %d events dropped%s",
-                result.requestsSent(), seconds, result.requestsSent() / seconds, result.errors(), cpu,
-                result.iterationsStarted(), result.droppedIterations(), result.eventsDropped(),
-                result.aborted() ? "; aborted: " + result.reason() : "");
+        return String.format(Locale.ROOT, "Done: %s in %.1f s (%.0f req/s, %s%s), %s, %s, %s%s",
+                plural(result.requestsSent(), "request"), seconds, result.requestsSent() / seconds,
+                plural(result.errors(), "error"), cpu, plural(result.iterationsStarted(), "iteration"),
+                plural(result.droppedIterations(), "dropped iteration"), plural(result.eventsDropped(),
+                        "event") + " dropped", result.aborted() ? "; aborted: " + result.reason() : "");
+    }
+
+    /** {@code 1 request}, {@code 2 requests}, {@code 0 requests}. */
+    static String plural(long count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
     }
 }

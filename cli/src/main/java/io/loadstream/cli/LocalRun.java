@@ -127,7 +127,7 @@ final class LocalRun implements AutoCloseable {
             throw new IllegalStateException("A LocalRun runs one plan once");
         }
         console.out().accept("Run " + options.runId() + ": " + plan.name() + " against " + plan.target() + " ("
-                + plan.load().executor().planName() + "); reports to " + options.outDir());
+                + plan.load().executor().planName() + ")");
         if (options.demoTarget()) {
             resources.push(startDemoTarget(plan.target()));
         }
@@ -153,6 +153,8 @@ final class LocalRun implements AutoCloseable {
         } finally {
             starting = null;
         }
+        // Only now that the reporter starts: a failed preflight or start-up writes no report.
+        console.out().accept("Reports will be written to " + options.outDir());
         Reporter reporter = new Reporter(reporterConfig(bootstrap), startMetrics(),
                 archive == null ? null : new RunArchiver(archive));
         CompletableFuture<ReporterResult> reported = CompletableFuture.supplyAsync(reporter::run,

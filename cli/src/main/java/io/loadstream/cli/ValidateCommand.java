@@ -29,7 +29,8 @@ final class ValidateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Plan parsed = PlanLoader.forProcess().load(plan, spec.commandLine().getErr());
+        // The same sentence as run and generate for a file that is not there (not file:0:0: ...).
+        Plan parsed = PlanLoader.forProcess().loadFile(plan, spec.commandLine().getErr());
         PlanSummary.lines(parsed).forEach(out::println);
         out.println(plan + " is valid.");
         return ExitCodes.OK;

@@ -83,6 +83,9 @@ class ValidateCommandTest {
         Path missing = tmp.resolve("missing.yaml");
 
         assertThat(cli.run("validate", missing.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(cli.err()).contains(missing + ":0:0: There is no such file.");
+        assertThat(cli.err()).contains("The plan " + missing + " does not exist or is not a file")
+                .doesNotContain(":0:0:");
+        assertThat(cli.run("run", missing.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("The plan " + missing + " does not exist or is not a file");
     }
 }

@@ -148,7 +148,8 @@ public final class Generator {
             String reason = load.abortReason();
             ControlRecords.Counts finalCounts = counts(stats, publisher, load);
             await(publisher.submitControl((p, watermark) -> {
-                p.sendControl(records.finished(config.timeSource().epochMillis(), finalCounts, reason), watermark);
+                p.sendControl(records.finished(config.timeSource().epochMillis(), finalCounts, reason,
+                        load.scenarioCountsJson()), watermark);
                 p.flushProducer();
             }), "FINISHED");
             return new GeneratorResult(stats.requests(), stats.errors(), load.iterationsStarted(),

@@ -248,7 +248,8 @@ class ReporterThroughKafkaTest {
         assertThat(report.at("/error_endpoints/0/endpoint").asText()).isEqualTo(POSTS);
         assertThat(report.at("/bottlenecks").toString())
                 .contains("generator_saturated").contains("gen-1")
-                .contains("latency_rises_with_load").contains(ANALYTICS + " p95 rose from");
+                .contains("\"kind\":\"slow\"").contains(ANALYTICS + " had a p95 of")
+                .contains("\"kind\":\"errors\"").contains(POSTS + " failed");
     }
 
     @Test

@@ -16,6 +16,17 @@ public final class ControlAttributes {
      * {@code {"browse":["GET /a","GET /b/{id}"]}}.
      */
     public static final String SCENARIOS = "scenarios";
+    /**
+     * The plan's load in one line: executor, duration, shape and stages, e.g. {@code ramping-vus, 1m30s, 2 stages,
+     * peak 50 VUs; stages 30s to 50, 1m to 0}.
+     */
+    public static final String LOAD = "load";
+    /**
+     * On FINISHED: JSON object from scenario name to this generator's iterations of it, e.g.
+     * {@code {"browse":{"weight":3,"iterations":120,"completed":119,"iteration_ms_mean":812.4,
+     * "iteration_ms_max":2010.5}}}.
+     */
+    public static final String SCENARIO_STATS = "scenario_stats";
 
     private ControlAttributes() {
     }

@@ -25,6 +25,7 @@ final class LoadContext {
     final EpochClock clock;
     final ScheduledExecutorService timer;
     final Redactor redactor;
+    final ScenarioCounts scenarioCounts;
 
     LoadContext(Plan plan, Segment segment, String runId, String generatorId, HttpClient client, RequestSink sink,
                 EpochClock clock, ScheduledExecutorService timer) {
@@ -50,5 +51,6 @@ final class LoadContext {
         this.clock = clock;
         this.timer = timer;
         this.redactor = Redactor.forPlan(plan);
+        this.scenarioCounts = new ScenarioCounts(scenarios);
     }
 }

@@ -164,6 +164,11 @@ public abstract class LoadDriver implements VirtualUser.Owner {
         return busy.get();
     }
 
+    /** Iterations per scenario, as JSON for the FINISHED record ({@link ScenarioCounts#toJson()}). */
+    public String scenarioCountsJson() {
+        return context.scenarioCounts.toJson();
+    }
+
     /** Iterations started so far. */
     public long iterationsStarted() {
         return iterationsStarted.sum();

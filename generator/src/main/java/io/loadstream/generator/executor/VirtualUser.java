@@ -82,6 +82,8 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
      */
     private final Invocable.Task readContent = Invocable.from(Invocable.InvocationType.NON_BLOCKING,
             this::readContent);
+    private int scenarioIndex;
+    private long iterationStartNanos;
 
     VirtualUser(int id, LoadContext context, Owner owner, long seed) {
         this.id = id;
@@ -113,6 +115,9 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         stepIndex = 0;
         iteration++;
         scheduledNanos = scheduled;
+        scenarioIndex = scenario;
+        iterationStartNanos = scheduled >= 0 ? scheduled : context.clock.source().nanoTime();
+        context.scenarioCounts.started(scenario);
         sendStep();
     }
 
@@ -322,6 +327,7 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         if (stepIndex < steps.length && !owner.noNewSteps()) {
             sendStep();
         } else {
+            context.scenarioCounts.completed(scenarioIndex, context.clock.source().nanoTime() - iterationStartNanos);
             owner.iterationEnded(this, true);
         }
     }

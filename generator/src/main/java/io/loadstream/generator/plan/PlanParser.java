@@ -181,6 +181,9 @@ public final class PlanParser {
         Load load = load(top);
         List<Scenario> scenarios = scenarios(top, data);
         List<ThresholdDef> thresholds = thresholds(optional(top, "thresholds"));
+        if (scenarios != null) {
+            thresholdScopes(optional(top, "thresholds"), scenarios);
+        }
         ReportSettings report = report(optional(top, "report"));
         if (!errors.isEmpty() || name == null || target == null || load == null || scenarios == null) {
             return null;
@@ -660,6 +663,42 @@ public final class PlanParser {
             }
         }
         return thresholds;
+    }
+
+    /** A scoped metric key, e.g. {@code http_req_duration{endpoint:GET /a}}: the scope's kind and name. */
+    private static final Pattern SCOPED = Pattern.compile(
+            "^[a-z_]+\\{(endpoint|scenario):(.*)}$");
+
+    /**
+     * A threshold on an endpoint that no step produces, or on a scenario the plan lacks, would see no data and pass
+     * silently: it is an error, with the closest name.
+     */
+    private void thresholdScopes(Node node, List<Scenario> scenarios) {
+        if (!(node instanceof MapNode map)) {
+            return;
+        }
+        Set<String> endpoints = new LinkedHashSet<>();
+        Set<String> scenarioNames = new LinkedHashSet<>();
+        for (Scenario scenario : scenarios) {
+            scenarioNames.add(scenario.name());
+            scenario.steps().forEach(step -> endpoints.add(step.endpoint()));
+        }
+        for (Entry entry : map.entries().values()) {
+            java.util.regex.Matcher scoped = SCOPED.matcher(entry.key().strip());
+            if (!scoped.matches()) {
+                continue;
+            }
+            boolean endpoint = scoped.group(1).equals("endpoint");
+            String name = scoped.group(2).strip();
+            Set<String> known = endpoint ? endpoints : scenarioNames;
+            if (!known.contains(name)) {
+                String suggestion = YamlReaders.closestName(name, known);
+                error(entry.keyLocation(), "Threshold '" + entry.key() + "' names " + (endpoint
+                        ? "an endpoint that no step produces" : "no scenario of the plan") + "; "
+                        + (suggestion != null ? "did you mean '" + suggestion + "'? " : "")
+                        + (endpoint ? "Endpoints: " : "Scenarios: ") + String.join(", ", known) + ".");
+            }
+        }
     }
 
     private ThresholdDef threshold(String metric, Node node) {

@@ -32,6 +32,26 @@ public final class PlanSummary {
         return lines;
     }
 
+    /**
+     * The load in one line, for the report's header: executor, duration, shape and stages.
+     *
+     * @param load the plan's load
+     * @return e.g. {@code ramping-vus, 1m30s, 2 stages, peak 50 VUs; stages 30s to 50, 1m to 0}
+     */
+    public static String load(Load load) {
+        StringBuilder text = new StringBuilder(load.executor().planName()).append(", ")
+                .append(Durations.format(load.totalDuration())).append(shape(load));
+        if (!load.stages().isEmpty()) {
+            text.append("; stages ");
+            for (int i = 0; i < load.stages().size(); i++) {
+                Stage stage = load.stages().get(i);
+                text.append(i == 0 ? "" : ", ").append(Durations.format(stage.duration())).append(" to ")
+                        .append(trim(stage.target()));
+            }
+        }
+        return text.toString();
+    }
+
     private static String shape(Load load) {
         return switch (load.executor()) {
             case CONSTANT_VUS -> ", " + load.vus() + " VUs";

@@ -151,6 +151,27 @@ final class YamlReaders {
         return best;
     }
 
+    /**
+     * The known name closest to {@code name} (an endpoint, a scenario), ignoring case, within a quarter of its length
+     * in edits (at least {@value #MAX_SUGGESTION_DISTANCE}): names are longer than keys.
+     *
+     * @param name  the name written
+     * @param known the names that exist
+     * @return the closest name, or null when none is that close
+     */
+    static String closestName(String name, Set<String> known) {
+        String best = null;
+        int bestDistance = Math.max(MAX_SUGGESTION_DISTANCE, name.length() / 4) + 1;
+        for (String candidate : known) {
+            int distance = editDistance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+        return best;
+    }
+
     /** The Levenshtein distance: single-character insertions, deletions and substitutions. */
     static int editDistance(String a, String b) {
         int[] previous = new int[b.length() + 1];

@@ -94,8 +94,10 @@ public final class RunStats {
             return;
         }
         long others = slowNotLogged.sumThenReset();
-        if (LOG.isWarnEnabled()) {
-            LOG.warn(redactor.redact(String.format("Slow request: %s took %.1f ms (status %d%s)%s",
+        // INFO, not WARN: a slow request is a finding of the run (the report counts them), not a fault of loadstream,
+        // and run's console stays the progress and the summary; --verbose shows these lines.
+        if (LOG.isInfoEnabled()) {
+            LOG.info(redactor.redact(String.format("Slow request: %s took %.1f ms (status %d%s)%s",
                     event.getEndpoint(), event.getLatencyUs() / 1000.0, event.getStatus(),
                     event.getErrorClass() == ErrorClass.NONE ? "" : ", " + event.getErrorClass(),
                     others > 0 ? "; " + others + " more slow requests since the last line" : "")));

@@ -73,6 +73,7 @@ public final class ControlRecords {
         attrs.put(ControlAttributes.HOST, host);
         attrs.put(ControlAttributes.VERSION, version);
         attrs.put(ControlAttributes.SCENARIOS, scenariosJson(plan));
+        attrs.put(ControlAttributes.LOAD, io.loadstream.generator.plan.PlanSummary.load(plan.load()));
         this.attributes = Map.copyOf(attrs);
     }
 
@@ -137,6 +138,21 @@ public final class ControlRecords {
      */
     public RunControl finished(long nowMs, Counts counts, String reason) {
         return withCounts(base(ControlType.FINISHED, nowMs), counts).setReason(reason).build();
+    }
+
+    /**
+     * The FINISHED record, with this generator's iterations per scenario.
+     *
+     * @param nowMs          wall-clock time of sending, epoch milliseconds
+     * @param counts         the final counts
+     * @param reason         why the run ended early, or null when it ran its course
+     * @param scenarioStats  the {@link ControlAttributes#SCENARIO_STATS} JSON
+     * @return the record
+     */
+    public RunControl finished(long nowMs, Counts counts, String reason, String scenarioStats) {
+        Map<String, String> attrs = new LinkedHashMap<>(attributes);
+        attrs.put(ControlAttributes.SCENARIO_STATS, scenarioStats);
+        return withCounts(base(ControlType.FINISHED, nowMs), counts).setReason(reason).setAttributes(attrs).build();
     }
 
     private static RunControl.Builder withCounts(RunControl.Builder builder, Counts counts) {

@@ -90,6 +90,15 @@ class MalformedPlanTest {
                         thresholds:
                           http_req_duration: [{threshold: "p(95)<500", for: 1m}]
                         """, 9, 48, "'for' applies to windowed thresholds"),
+                Arguments.of("threshold on an endpoint no step produces", VALID + """
+                        thresholds:
+                          "http_req_duration{endpoint:GET /api/item}": ["p(95)<500"]
+                        """, 9, 3, "names an endpoint that no step produces; did you mean 'GET /api/items'? "
+                        + "Endpoints: GET /api/items."),
+                Arguments.of("threshold on a missing scenario", VALID + """
+                        thresholds:
+                          "http_req_failed{scenario:brows}": ["rate<0.01"]
+                        """, 9, 3, "names no scenario of the plan; did you mean 'browse'?"),
                 Arguments.of("missing data file", VALID + "data: {file: missing.csv}\n", 8, 14,
                         "missing.csv does not exist."),
                 Arguments.of("connect timeout above timeout", VALID + "defaults: {timeout: 1s, connect_timeout: 5s}\n",

@@ -38,7 +38,7 @@ class PlanParserTest {
             thresholds:
               http_req_duration: ["p(95)<500", "p(99)<1000"]
               http_req_failed: ["rate<0.01"]
-              "http_req_duration{endpoint:GET /api/sns/analytics}": [{threshold: "p(95)<900", window: 30s, \
+              "http_req_duration{endpoint:GET /api/review/campaigns}": [{threshold: "p(95)<900", window: 30s, \
             for: 1m, abort_on_fail: true}]
             report:
               slow_request_ms: 1000
@@ -75,7 +75,7 @@ class PlanParserTest {
 
         assertThat(plan.thresholds()).hasSize(4);
         ThresholdDef windowed = plan.thresholds().get(3);
-        assertThat(windowed.metric()).isEqualTo("http_req_duration{endpoint:GET /api/sns/analytics}");
+        assertThat(windowed.metric()).isEqualTo("http_req_duration{endpoint:GET /api/review/campaigns}");
         assertThat(windowed.expression()).isEqualTo("p(95)<900");
         assertThat(windowed.window()).isEqualTo(Duration.ofSeconds(30));
         assertThat(windowed.forDuration()).isEqualTo(Duration.ofMinutes(1));

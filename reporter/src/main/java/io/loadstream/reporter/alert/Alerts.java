@@ -31,12 +31,13 @@ public final class Alerts {
         ThresholdRule rule = transition.rule();
         String summary;
         if (transition.firing()) {
-            summary = rule.name() + " failed over the last " + seconds(rule.window().toMillis()) + " for at least "
-                    + seconds(rule.forDuration().toMillis()) + ": observed " + number(transition.observed()) + ".";
+            summary = rule.name() + " failed over the last " + seconds(rule.window().toMillis())
+                    + (rule.forDuration().isZero() ? "" : " for at least " + seconds(rule.forDuration().toMillis()))
+                    + ": observed " + observed(rule, transition.observed()) + ".";
         } else if (Double.isNaN(transition.observed())) {
             summary = rule.name() + " resolved: no requests in its window.";
         } else {
-            summary = rule.name() + " passes again: observed " + number(transition.observed()) + ".";
+            summary = rule.name() + " passes again: observed " + observed(rule, transition.observed()) + ".";
         }
         return base(runId, planName, rule)
                 .setStatus(transition.firing() ? AlertStatus.FIRING : AlertStatus.RESOLVED)
@@ -99,6 +100,25 @@ public final class Alerts {
             return Double.toString(value);
         }
         return new BigDecimal(value).round(new MathContext(6)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * An observed value in its metric's unit, as the report's tables show it: a percentage for rates
+     * ({@code http_req_failed}, {@code checks}), milliseconds for durations, per second for {@code http_reqs rate}.
+     *
+     * @param rule  the threshold
+     * @param value the observed value
+     * @return e.g. {@code 2.51%}, {@code 1240.5 ms}, {@code 38.2/s}, or {@code no data}
+     */
+    public static String observed(ThresholdRule rule, double value) {
+        if (Double.isNaN(value)) {
+            return "no data";
+        }
+        return switch (rule.metric()) {
+            case HTTP_REQ_FAILED, CHECKS -> String.format(java.util.Locale.ROOT, "%.2f%%", value * 100);
+            case HTTP_REQ_DURATION -> number(value) + " ms";
+            case HTTP_REQS -> rule.perSecond() ? number(value) + "/s" : number(value);
+        };
     }
 
     private static String seconds(long ms) {

@@ -27,7 +27,7 @@ public final class HtmlReport {
     /** The file name in the output folder. */
     public static final String FILE_NAME = "report.html";
 
-    /** Endpoints with their own line in the latency chart: the busiest ones. */
+    /** Endpoints with their own small latency chart, unless more failed a threshold. */
     private static final int CHART_ENDPOINTS = 8;
 
     private static final String STYLE = """
@@ -62,6 +62,9 @@ public final class HtmlReport {
             figure.chart figcaption{font-weight:600;margin-bottom:4px}
             figure.chart svg{width:100%;height:auto}
             .grid{stroke:#e6e9ef}.frame{stroke:#8a93a3}.axis{font-size:11px;fill:#5b6475}
+            .multiples{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
+            figure.small figcaption{font-size:12px;overflow-wrap:anywhere}
+            h3{font-size:14px;margin:16px 0 8px}
             .legend{font-size:12px;color:#3b4252}.legend span{margin-right:14px;display:inline-block}
             .legend i{display:inline-block;width:12px;height:3px;margin-right:5px;vertical-align:middle}
             ul.findings li{margin-bottom:6px}
@@ -136,6 +139,13 @@ public final class HtmlReport {
         if (run.abortReason() != null) {
             html.append(" \u00b7 aborted: ").append(Html.escape(run.abortReason()));
         }
+        if (!report.scenarios().load().isEmpty()) {
+            html.append("<br>load: ").append(Html.escape(report.scenarios().load()));
+        }
+        if (report.scenarios().iterations() >= 0) {
+            html.append(" \u00b7 ").append(String.format(Locale.ROOT, "%,d", report.scenarios().iterations()))
+                    .append(report.scenarios().iterations() == 1 ? " iteration" : " iterations");
+        }
         html.append("</div></header><main>\n");
 
         if (!run.warnings().isEmpty()) {
@@ -164,6 +174,7 @@ public final class HtmlReport {
         html.append("</div>\n");
 
         thresholds(html, report.thresholds());
+        scenarios(html, report.scenarios());
         charts(html, report);
         SoakSections.append(html, report);
         endpoints(html, report);
@@ -196,6 +207,33 @@ public final class HtmlReport {
         html.append("</tbody></table>\n");
     }
 
+    private static void scenarios(StringBuilder html, io.loadstream.reporter.report.Scenarios scenarios) {
+        if (scenarios.rows().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Scenarios</h2><div class=\"scroll\"><table><thead><tr><th>scenario</th><th>weight</th>")
+                .append("<th>iterations</th><th>share (planned)</th><th>completed</th><th>iteration avg</th>")
+                .append("<th>iteration max</th><th>requests*</th><th>errors*</th></tr></thead><tbody>");
+        for (io.loadstream.reporter.report.Scenarios.Row row : scenarios.rows()) {
+            html.append("<tr><td>").append(Html.escape(row.name())).append("</td><td>").append(row.weight())
+                    .append("</td><td>").append(row.iterations() < 0 ? "\u2014" : String.format(Locale.ROOT, "%,d",
+                            row.iterations())).append("</td><td>").append(share(row.iterationShare())).append(" (")
+                    .append(share(row.weightShare())).append(")</td><td>").append(row.completed() < 0 ? "\u2014"
+                            : String.format(Locale.ROOT, "%,d", row.completed())).append("</td><td>")
+                    .append(Double.isNaN(row.iterationMeanMs()) ? "\u2014" : ms(row.iterationMeanMs()))
+                    .append("</td><td>")
+                    .append(Double.isNaN(row.iterationMaxMs()) ? "\u2014" : ms(row.iterationMaxMs()))
+                    .append("</td><td>").append(String.format(Locale.ROOT, "%,d", row.requests())).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%,d", row.errors())).append("</td></tr>");
+        }
+        html.append("</tbody></table></div><p class=\"empty\">* requests and errors of the endpoints the scenario's ")
+                .append("steps name; another scenario's requests to the same endpoint count too.</p>\n");
+    }
+
+    private static String share(double fraction) {
+        return Double.isNaN(fraction) ? "\u2014" : String.format(Locale.ROOT, "%.1f%%", fraction * 100);
+    }
+
     /** The observed value in the metric's unit: ms for durations, percent for rates, per second for http_reqs. */
     private static String observed(ThresholdOutcome t) {
         double value = t.observed();
@@ -220,7 +258,9 @@ public final class HtmlReport {
 
         List<SvgChart.Series> load = new ArrayList<>();
         load.add(series("throughput (req/s)", 0, all, start, TimelinePoint::rps, false, false));
-        List<RunReport.VuPoint> vus = report.vus().stream().filter(v -> v.vus() >= 0).collect(Collectors.toList());
+        // Per second when the heartbeats are in, so that a ramp shows even in a run of a few windows.
+        List<RunReport.VuPoint> vus = (report.vusPerSecond().isEmpty() ? report.vus() : report.vusPerSecond())
+                .stream().filter(v -> v.vus() >= 0).collect(Collectors.toList());
         double[] vx = new double[vus.size()];
         double[] vy = new double[vus.size()];
         for (int i = 0; i < vus.size(); i++) {
@@ -236,24 +276,49 @@ public final class HtmlReport {
         latency.add(series("all p99", 4, all, start, TimelinePoint::p99Ms, false, true));
         html.append(SvgChart.render("Latency percentiles, all endpoints", "ms", "", latency));
 
-        List<String> busiest = report.endpoints().stream()
-                .sorted(Comparator.comparingLong(RunReport.EndpointRow::requests).reversed())
-                .limit(CHART_ENDPOINTS).map(RunReport.EndpointRow::endpoint).collect(Collectors.toList());
-        List<SvgChart.Series> perEndpoint = new ArrayList<>();
-        for (int i = 0; i < busiest.size(); i++) {
-            String endpoint = busiest.get(i);
-            List<TimelinePoint> points = report.timeline().stream().filter(p -> p.endpoint().equals(endpoint))
-                    .collect(Collectors.toList());
-            perEndpoint.add(series(endpoint, i, points, start, TimelinePoint::p95Ms, false, false));
-        }
-        html.append(SvgChart.render("p95 per endpoint (the " + busiest.size() + " busiest)", "ms", "",
-                perEndpoint));
+        html.append("</div>\n");
+        latencyPerEndpoint(html, report, start);
+        html.append("<div class=\"charts\">");
 
         List<SvgChart.Series> errors = new ArrayList<>();
         errors.add(series("error rate (%)", 3, all, start, p -> p.errorRate() * 100, false, false));
         html.append(SvgChart.render("Error rate", "%", "", errors));
 
         SystemSection.charts(html, report, start);
+        html.append("</div>\n");
+    }
+
+    /**
+     * p95 and p50 over time of the endpoints a reader looks at, as small multiples (one small chart each, its own
+     * scale): every endpoint that failed a threshold of its own, then the slowest by p95, {@value #CHART_ENDPOINTS}
+     * in all unless more failed.
+     */
+    private static void latencyPerEndpoint(StringBuilder html, RunReport report, long start) {
+        java.util.Set<String> failed = new java.util.LinkedHashSet<>();
+        for (ThresholdOutcome t : report.thresholds()) {
+            if (!t.passed() && t.rule().scope().kind() == io.loadstream.reporter.threshold.Scope.Kind.ENDPOINT) {
+                failed.add(t.rule().scope().value());
+            }
+        }
+        List<RunReport.EndpointRow> chosen = new ArrayList<>();
+        report.endpoints().stream().filter(r -> failed.contains(r.endpoint()))
+                .sorted(Comparator.comparingDouble(RunReport.EndpointRow::p95Ms).reversed()).forEach(chosen::add);
+        report.endpoints().stream().filter(r -> !failed.contains(r.endpoint()))
+                .sorted(Comparator.comparingDouble(RunReport.EndpointRow::p95Ms).reversed())
+                .limit(Math.max(0, CHART_ENDPOINTS - chosen.size())).forEach(chosen::add);
+        html.append("<h3>p95 per endpoint: ").append(failed.isEmpty() ? "" : "those that failed a threshold, then ")
+                .append("the slowest (").append(chosen.size()).append(" of ").append(report.endpoints().size())
+                .append("); p50 dashed</h3><div class=\"multiples\">");
+        for (RunReport.EndpointRow row : chosen) {
+            List<TimelinePoint> points = report.timeline().stream().filter(p -> p.endpoint().equals(row.endpoint()))
+                    .collect(Collectors.toList());
+            List<SvgChart.Series> lines = List.of(
+                    series("p95", 3, points, start, TimelinePoint::p95Ms, false, false),
+                    series("p50", 0, points, start, TimelinePoint::p50Ms, false, true));
+            String caption = row.endpoint() + " \u2014 p95 " + ms(row.p95Ms())
+                    + (failed.contains(row.endpoint()) ? " \u2717 threshold failed" : "");
+            html.append(SvgChart.render(caption, "ms", "", lines, SvgChart.Layout.SMALL, false));
+        }
         html.append("</div>\n");
     }
 
@@ -280,7 +345,7 @@ public final class HtmlReport {
                 .append("<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>error %</th><th>req/s</th>")
                 .append("<th>avg</th><th>min</th><th>p50</th><th>p90</th><th>p95</th><th>p99</th><th>p99.9</th>")
                 .append("<th>max</th><th>over ").append(report.summary().slowRequestMs())
-                .append(" ms</th></tr></thead><tbody>");
+                .append(" ms</th><th>sent</th><th>received</th></tr></thead><tbody>");
         long slowBound = report.summary().slowEndpointP95Ms();
         for (RunReport.EndpointRow row : report.endpoints()) {
             html.append("<tr>");
@@ -300,9 +365,52 @@ public final class HtmlReport {
             cell(html, row.p999Ms(), ms(row.p999Ms()), false);
             cell(html, row.maxMs(), ms(row.maxMs()), false);
             cell(html, row.slowRequests(), String.format(Locale.ROOT, "%,d", row.slowRequests()), false);
+            cell(html, row.bytesSent(), bytes(row.bytesSent()), false);
+            cell(html, row.bytesReceived(), bytes(row.bytesReceived()), false);
             html.append("</tr>");
         }
         html.append("</tbody></table></div>\n");
+        distribution(html, report);
+    }
+
+    /** Gatling's "response time distribution": the share of each endpoint's requests per latency bucket. */
+    private static void distribution(StringBuilder html, RunReport report) {
+        List<Double> bounds = RunReport.EndpointRow.DISTRIBUTION_BOUNDS_MS;
+        html.append("<h3>Latency distribution (share of each endpoint's requests)</h3><div class=\"scroll\">")
+                .append("<table class=\"dist\"><thead><tr><th>endpoint</th>");
+        for (int i = 0; i <= bounds.size(); i++) {
+            html.append("<th>").append(i < bounds.size() ? "\u2264 " + bucketLabel(bounds.get(i))
+                    : "> " + bucketLabel(bounds.get(bounds.size() - 1))).append("</th>");
+        }
+        html.append("</tr></thead><tbody>");
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            long total = row.distribution().stream().mapToLong(Long::longValue).sum();
+            html.append("<tr><td>").append(Html.escape(row.endpoint())).append("</td>");
+            for (long count : row.distribution()) {
+                double share = total == 0 ? 0 : (double) count / total;
+                // Darker for more: a heat strip that shows the modes at a glance.
+                html.append(String.format(Locale.ROOT, "<td style=\"background:rgba(31,119,180,%.2f)\" title=\"%,d\">"
+                        + "%s</td>", Math.min(0.85, share), count, count == 0 ? "" : String.format(Locale.ROOT,
+                        "%.1f%%", share * 100)));
+            }
+            html.append("</tr>");
+        }
+        html.append("</tbody></table></div>\n");
+    }
+
+    private static String bucketLabel(double ms) {
+        return ms >= 1000 ? String.format(Locale.ROOT, "%.0f s", ms / 1000) : String.format(Locale.ROOT, "%.0f ms", ms);
+    }
+
+    private static String bytes(long value) {
+        if (value >= 1L << 30) {
+            return String.format(Locale.ROOT, "%.1f GiB", value / (double) (1L << 30));
+        }
+        if (value >= 1L << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", value / (double) (1L << 20));
+        }
+        return value >= 1024 ? String.format(Locale.ROOT, "%.1f KiB", value / 1024.0)
+                : String.format(Locale.ROOT, "%d B", value);
     }
 
     private static void cell(StringBuilder html, double sortValue, String text, boolean bad) {

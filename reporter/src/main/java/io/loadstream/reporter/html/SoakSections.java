@@ -114,8 +114,8 @@ final class SoakSections {
             maxN = Math.max(maxN, p.concurrency());
             maxX = Math.max(maxX, p.rps());
         }
-        maxN = SvgChart.nice(maxN * 1.1);
-        maxX = SvgChart.nice(maxX * 1.05);
+        maxN = SvgChart.niceStep(maxN * 1.1);
+        maxX = SvgChart.niceStep(maxX * 1.05);
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         StringBuilder svg = new StringBuilder("<figure class=\"chart\"><figcaption>Throughput against concurrency"

@@ -73,6 +73,20 @@ public final class ConsoleSummary {
                 s.errorRate() * 100, s.totalErrors(), s.totalRequests()));
         out.append(dotted("http_reqs")).append(String.format(Locale.ROOT, "%,d  %.1f/s%n", s.totalRequests(),
                 s.throughputRps()));
+        long sent = report.endpoints().stream().mapToLong(RunReport.EndpointRow::bytesSent).sum();
+        long received = report.endpoints().stream().mapToLong(RunReport.EndpointRow::bytesReceived).sum();
+        out.append(dotted("data_sent")).append(String.format(Locale.ROOT, "%,d B%n", sent));
+        out.append(dotted("data_received")).append(String.format(Locale.ROOT, "%,d B%n", received));
+        if (report.scenarios().iterations() >= 0) {
+            out.append(dotted("iterations")).append(String.format(Locale.ROOT, "%,d", report.scenarios()
+                    .iterations()));
+            for (Scenarios.Row row : report.scenarios().rows()) {
+                if (row.iterations() >= 0 && report.scenarios().rows().size() > 1) {
+                    out.append(String.format(Locale.ROOT, "  %s=%,d", row.name(), row.iterations()));
+                }
+            }
+            out.append('\n');
+        }
         if (!Double.isNaN(s.peakCpuPercent())) {
             out.append(dotted(s.cpuSource() + " cpu")).append(String.format(Locale.ROOT, "avg=%.1f%% peak=%.1f%%%n",
                     s.avgCpuPercent(), s.peakCpuPercent()));

@@ -111,9 +111,34 @@ public final class JsonReport {
         summary.put("slow_endpoint_count", s.slowEndpointCount());
         summary.put("slow_requests", s.slowRequests());
         summary.put("slow_request_ms", s.slowRequestMs());
+        summary.put("bytes_sent", report.endpoints().stream().mapToLong(RunReport.EndpointRow::bytesSent).sum());
+        summary.put("bytes_received", report.endpoints().stream().mapToLong(RunReport.EndpointRow::bytesReceived)
+                .sum());
         summary.put("thresholds_passed", report.thresholdsPassed());
         ArrayNode recommendations = summary.putArray("recommendations");
         s.recommendations().forEach(recommendations::add);
+
+        Scenarios sc = report.scenarios();
+        ObjectNode scenarios = root.putObject("scenarios");
+        scenarios.put("load", sc.load());
+        if (sc.iterations() >= 0) {
+            scenarios.put("iterations", sc.iterations());
+        } else {
+            scenarios.putNull("iterations");
+        }
+        ObjectNode perScenario = scenarios.putObject("by_scenario");
+        for (Scenarios.Row row : sc.rows()) {
+            ObjectNode n = perScenario.putObject(row.name());
+            n.put("weight", row.weight());
+            putNumber(n, "weight_share", row.weightShare());
+            putCount(n, "iterations", row.iterations());
+            putNumber(n, "iteration_share", row.iterationShare());
+            putCount(n, "completed", row.completed());
+            putNumber(n, "iteration_mean_ms", row.iterationMeanMs());
+            putNumber(n, "iteration_max_ms", row.iterationMaxMs());
+            n.put("requests", row.requests());
+            n.put("errors", row.errors());
+        }
 
         ObjectNode endpoints = root.putObject("endpoint_metrics");
         for (RunReport.EndpointRow row : report.endpoints()) {
@@ -133,6 +158,19 @@ public final class JsonReport {
             e.put("slow_requests", row.slowRequests());
             putCounts(e.putObject("errors_by_class"), row.errorsByClass());
             putCounts(e.putObject("status_counts"), row.statusCounts());
+            e.put("bytes_sent", row.bytesSent());
+            e.put("bytes_received", row.bytesReceived());
+            ArrayNode distribution = e.putArray("latency_distribution");
+            for (int i = 0; i < row.distribution().size(); i++) {
+                ObjectNode bucket = distribution.addObject();
+                List<Double> bounds = RunReport.EndpointRow.DISTRIBUTION_BOUNDS_MS;
+                if (i < bounds.size()) {
+                    bucket.put("up_to_ms", round(bounds.get(i)));
+                } else {
+                    bucket.putNull("up_to_ms");
+                }
+                bucket.put("requests", row.distribution().get(i));
+            }
         }
 
         ArrayNode thresholds = root.putArray("thresholds");
@@ -177,6 +215,7 @@ public final class JsonReport {
                 n.put("endpoint", b.endpoint());
             }
             n.put("evidence", b.evidence());
+            b.figures().forEach((name, value) -> putNumber(n, name, value));
         }
         putTimeline(root.putArray("timeline"), report.timeline());
         ArrayNode vus = root.putArray("vus");
@@ -185,6 +224,12 @@ public final class JsonReport {
             n.put("window_start", iso(p.windowStartMs()));
             n.put("active_vus", p.vus());
             n.put("rps", round(p.rps()));
+        }
+        ArrayNode vusPerSecond = root.putArray("vus_per_second");
+        for (RunReport.VuPoint p : report.vusPerSecond()) {
+            ObjectNode n = vusPerSecond.addObject();
+            n.put("at", iso(p.windowStartMs()));
+            n.put("active_vus", p.vus());
         }
         SystemJson.write(root, report);
         ArrayNode alerts = root.putArray("alerts");
@@ -212,10 +257,19 @@ public final class JsonReport {
             n.put("requests", p.requests());
             n.put("errors", p.errors());
             n.put("rps", round(p.rps()));
+            n.put("covered_s", round(p.coveredS()));
             n.put("p50_ms", round(p.p50Ms()));
             n.put("p95_ms", round(p.p95Ms()));
             n.put("p99_ms", round(p.p99Ms()));
             n.put("max_ms", round(p.maxMs()));
+        }
+    }
+
+    private static void putCount(ObjectNode node, String key, long value) {
+        if (value < 0) {
+            node.putNull(key);
+        } else {
+            node.put(key, value);
         }
     }
 

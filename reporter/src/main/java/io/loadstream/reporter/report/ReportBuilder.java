@@ -22,6 +22,8 @@ import java.util.Map;
 public final class ReportBuilder {
 
     private static final double MIB = 1024.0 * 1024.0;
+    /** Most points of the per-second VU series: an hour at one a second; longer runs are thinned. */
+    private static final int MAX_VU_POINTS = 3600;
 
     private ReportBuilder() {
     }
@@ -119,9 +121,14 @@ public final class ReportBuilder {
                 draft.maxMs(), draft.avgCpuPercent(), draft.peakCpuPercent(), draft.peakMemoryMb(),
                 draft.slowEndpointCount(), draft.slowRequests(), slowRequestMs, slowEndpointP95Ms, draft.cpuSource(),
                 List.copyOf(recommendations));
+        List<RunReport.VuPoint> vusPerSecond = new ArrayList<>();
+        long loadEndMs = data.endMs() > 0 ? data.endMs() : data.newestWindowEndMs();
+        for (long[] point : data.activeVusPerSecond(data.startMs(), loadEndMs, MAX_VU_POINTS)) {
+            vusPerSecond.add(new RunReport.VuPoint(point[0], (int) point[1], Double.NaN));
+        }
         return new RunReport(info, summary, rows, thresholds, slow, errors, List.copyOf(bottlenecks), timeline, vus,
                 system, List.copyOf(alerts), drift, TimelineResolution.of(data.timelineSteps()),
-                CapacityAnalysis.of(data));
+                CapacityAnalysis.of(data), vusPerSecond, Scenarios.of(data));
     }
 
     /** FINISHED carries the final counts; sources that never finished count with their last heartbeat. */
@@ -167,11 +174,25 @@ public final class ReportBuilder {
         return 0;
     }
 
+    /** Requests per bucket of {@link RunReport.EndpointRow#DISTRIBUTION_BOUNDS_MS}, from the histogram. */
+    private static List<Long> distribution(Stats stats) {
+        List<Long> counts = new ArrayList<>();
+        long below = 0;
+        for (double bound : RunReport.EndpointRow.DISTRIBUTION_BOUNDS_MS) {
+            long upTo = stats.countAtOrBelow(bound);
+            counts.add(upTo - below);
+            below = upTo;
+        }
+        counts.add(stats.histogramCount() - below);
+        return counts;
+    }
+
     private static RunReport.EndpointRow row(String endpoint, Stats stats, double durationS, long slowRequestMs) {
         return new RunReport.EndpointRow(endpoint, stats.count(), stats.errorCount(), stats.errorRate(),
                 stats.meanMs(), stats.minMs(), stats.maxMs(), stats.percentileMs(50), stats.percentileMs(90),
                 stats.percentileMs(95), stats.percentileMs(99), stats.percentileMs(99.9),
                 durationS > 0 ? stats.count() / durationS : 0, stats.countAbove(slowRequestMs),
-                stats.errorsByClass(), stats.statusCounts());
+                stats.errorsByClass(), stats.statusCounts(), stats.bytesSent(), stats.bytesReceived(),
+                distribution(stats));
     }
 }

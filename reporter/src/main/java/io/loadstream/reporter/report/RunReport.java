@@ -29,12 +29,15 @@ import java.util.Map;
  * @param drift           slopes of latency, memory and CPU after the warm-up
  * @param resolution      the step of {@code timeline} and the recent windows at full resolution
  * @param capacity        the USL capacity estimate of a stepped run, or why there is none
+ * @param vusPerSecond    active VUs per second from the heartbeats (rps NaN), thinned for long runs
+ * @param scenarios       the load and each scenario's iterations, requests and errors
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
                         List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
-                        TimelineResolution resolution, CapacityReport capacity) {
+                        TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
+                        Scenarios scenarios) {
 
     /**
      * Identity and timing of the run.
@@ -106,11 +109,26 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
      * @param slowRequests  requests slower than {@code slow_request_ms}
      * @param errorsByClass failures per error class
      * @param statusCounts  requests per status code
+     * @param bytesSent     request bytes sent, headers and body
+     * @param bytesReceived response bytes received, headers and body
+     * @param distribution  requests per latency bucket: entry i counts latencies in
+     *                      ({@link #DISTRIBUTION_BOUNDS_MS}[i-1], {@link #DISTRIBUTION_BOUNDS_MS}[i]] ms, the last
+     *                      entry those above the last bound
      */
     public record EndpointRow(String endpoint, long requests, long errors, double errorRate, double avgMs,
                               double minMs, double maxMs, double p50Ms, double p90Ms, double p95Ms, double p99Ms,
                               double p999Ms, double rps, long slowRequests, Map<String, Long> errorsByClass,
-                              Map<String, Long> statusCounts) {
+                              Map<String, Long> statusCounts, long bytesSent, long bytesReceived,
+                              List<Long> distribution) {
+
+        /** Upper bounds of the latency distribution's buckets, milliseconds (Gatling-like, 1-2-5 steps). */
+        public static final List<Double> DISTRIBUTION_BOUNDS_MS = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
+                200.0, 500.0, 1_000.0, 2_000.0, 5_000.0, 10_000.0);
+
+        /** Copies the list. */
+        public EndpointRow {
+            distribution = List.copyOf(distribution);
+        }
     }
 
     /**
@@ -141,11 +159,32 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
     /**
      * A finding, with the evidence from the run.
      *
-     * @param kind     e.g. {@code latency_rises_with_load}, {@code generator_saturated}, {@code errors}
-     * @param endpoint the endpoint concerned, or empty
+     * @param kind     one of {@link io.loadstream.reporter.report.findings.FindingKind}'s wire names, e.g.
+     *                 {@code queueing}
+     * @param endpoint the endpoint concerned, {@code *} when all are hit, or empty when none is (a host)
      * @param evidence one or two sentences citing the run's figures
+     * @param figures  the figures the evidence quotes, by name (units in the names: {@code _ms}, {@code _s},
+     *                 {@code _rps}, {@code _percent}; rates and shares as fractions), in the order written
      */
-    public record Bottleneck(String kind, String endpoint, String evidence) {
+    public record Bottleneck(String kind, String endpoint, String evidence, Map<String, Double> figures) {
+
+        /**
+         * Copies the figures.
+         */
+        public Bottleneck {
+            figures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(figures));
+        }
+
+        /**
+         * A finding whose figures are only in its sentence; prefer the canonical constructor.
+         *
+         * @param kind     see above
+         * @param endpoint see above
+         * @param evidence see above
+         */
+        public Bottleneck(String kind, String endpoint, String evidence) {
+            this(kind, endpoint, evidence, Map.of());
+        }
     }
 
     /**

@@ -380,10 +380,64 @@ public final class RunData implements ScopeData {
 
     /**
      * The whole run's timeline, by start then endpoint: one point per window, or per merged step once the run has
-     * more than {@link BoundedTimeline#DEFAULT_MAX_STEPS} windows (see {@link BoundedTimeline}).
+     * more than {@link BoundedTimeline#DEFAULT_MAX_STEPS} windows (see {@link BoundedTimeline}); each with the seconds
+     * of its window (or step) that the run covered as known now (see {@link #coveredMs}).
      */
     public List<TimelinePoint> timeline() {
-        return timeline.whole();
+        return covered(timeline.whole());
+    }
+
+    /** The points with the time the run covered in each, as known now. */
+    private List<TimelinePoint> covered(List<TimelinePoint> points) {
+        List<TimelinePoint> out = new ArrayList<>(points.size());
+        for (TimelinePoint point : points) {
+            out.add(point.withCoveredS(coveredMs(point.windowStartMs(), point.windowEndMs()) / 1000.0));
+        }
+        return out;
+    }
+
+    /**
+     * How much of a period the run covered: the period cut to the run's load, from the intended start of its first
+     * request (the {@code *} totals' {@code first_event_ms}; the earliest STARTED until those arrive) to its end (the
+     * latest FINISHED, but no later than the start plus the planned duration, since FINISHED follows the last
+     * response and the producer's flush; never before the last request's intended start). Windows are aligned to
+     * the clock, not to the run, so the first and last are only partly covered; their rates divide by this.
+     *
+     * @param fromMs start of the period, inclusive, epoch milliseconds
+     * @param toMs   end of the period, exclusive, epoch milliseconds
+     * @return milliseconds, between 0 and {@code toMs - fromMs}; the whole period before any STARTED
+     */
+    @Override
+    public long coveredMs(long fromMs, long toMs) {
+        long start = loadStartMs();
+        long end = loadEndMs();
+        return Math.max(0, Math.min(toMs, end) - Math.max(fromMs, start));
+    }
+
+    /** Intended start of the run's first request, or the earliest STARTED; {@code Long.MIN_VALUE} when unknown. */
+    private long loadStartMs() {
+        EndpointTotals all = totals.get(EventKeys.ALL_ENDPOINTS);
+        if (all != null && all.getStats().getCount() > 0 && all.getFirstEventMs() > 0) {
+            return all.getFirstEventMs();
+        }
+        return hasStarted() ? startMs() : Long.MIN_VALUE;
+    }
+
+    /** See {@link #coveredMs}; {@code Long.MAX_VALUE} while the end is unknown. */
+    private long loadEndMs() {
+        long planned = firstStarted().map(RunControl::getPlannedDurationMs).orElse(0L);
+        long end = Long.MAX_VALUE;
+        if (planned > 0 && hasStarted()) {
+            end = loadStartMs() + planned;
+        }
+        if (!finished.isEmpty()) {
+            end = Math.min(end, endMs());
+        }
+        EndpointTotals all = totals.get(EventKeys.ALL_ENDPOINTS);
+        if (end != Long.MAX_VALUE && all != null && all.getStats().getCount() > 0) {
+            end = Math.max(end, all.getLastEventMs() + 1);
+        }
+        return end;
     }
 
     /** The bounded timeline itself: its recent windows, its steps with their merged statistics, its step length. */
@@ -419,6 +473,40 @@ public final class RunData implements ScopeData {
             }
         }
         return any ? sum : -1;
+    }
+
+    /**
+     * Active VUs second by second from the heartbeats (each generator sends one a second), for a chart that shows a
+     * ramp even in a short run; summed over generators, with a generator's latest count carried into a second in
+     * which its heartbeat is missing. Long runs are thinned to at most {@code maxPoints} points.
+     *
+     * @param fromMs    first second, epoch milliseconds
+     * @param toMs      end, exclusive, epoch milliseconds
+     * @param maxPoints most points returned, at least 1
+     * @return pairs of (second start in epoch ms, VUs), in time order; empty when no heartbeat arrived
+     */
+    public List<long[]> activeVusPerSecond(long fromMs, long toMs, int maxPoints) {
+        List<long[]> points = new ArrayList<>();
+        if (activeVus.isEmpty() || toMs <= fromMs) {
+            return points;
+        }
+        long seconds = (toMs - fromMs + 999) / 1000;
+        long stepMs = 1000 * Math.max(1, (seconds + maxPoints - 1) / Math.max(1, maxPoints));
+        for (long at = fromMs; at < toMs; at += stepMs) {
+            long sum = 0;
+            boolean any = false;
+            for (PeakSeries samples : activeVus.values()) {
+                int latest = samples.latestAtOrBefore(at + stepMs - 1);
+                if (latest >= 0) {
+                    sum += latest;
+                    any = true;
+                }
+            }
+            if (any) {
+                points.add(new long[] {at, sum});
+            }
+        }
+        return points;
     }
 
     /** The newest window end read, epoch milliseconds. */

@@ -176,6 +176,48 @@ public final class Stats {
         return histogram.getCountBetweenValues(boundUs + 1, histogram.getMaxValue());
     }
 
+    /**
+     * The latency distribution as {@code points} evenly spaced quantiles, for statistics on its shape (e.g. whether
+     * it has two modes): the value at percentile {@code 100 (i + 0.5) / points} for each i, read through
+     * {@link #percentileMs}, so the sample has the histogram's shape whatever the request count.
+     *
+     * @param points how many quantiles, at least 1
+     * @return milliseconds in ascending order; empty when there was no request
+     * @throws IllegalArgumentException when {@code points} is below 1
+     */
+    public double[] quantilesMs(int points) {
+        if (points < 1) {
+            throw new IllegalArgumentException("At least one quantile, not " + points);
+        }
+        if (count == 0 || histogram.getTotalCount() == 0) {
+            return new double[0];
+        }
+        double[] values = new double[points];
+        for (int i = 0; i < points; i++) {
+            values[i] = percentileMs(100.0 * (i + 0.5) / points);
+        }
+        return values;
+    }
+
+    /**
+     * Number of requests whose latency is at most a bound, from the histogram (to its precision: values within one
+     * part in 1,000 of the bound may count either way). Monotone in the bound, so that differences between bounds
+     * count every request once.
+     *
+     * @param boundMs the bound, milliseconds
+     * @return the count, 0 to {@link #histogramCount()}
+     */
+    public long countAtOrBelow(double boundMs) {
+        long boundUs = (long) Math.floor(boundMs * 1000);
+        if (histogram.getTotalCount() == 0 || boundUs < 0) {
+            return 0;
+        }
+        if (boundUs >= histogram.getMaxValue()) {
+            return histogram.getTotalCount();
+        }
+        return histogram.getCountBetweenValues(0, boundUs);
+    }
+
     /** Number of values in the merged histogram (equals {@link #count()} when every request was recorded). */
     public long histogramCount() {
         return histogram.getTotalCount();

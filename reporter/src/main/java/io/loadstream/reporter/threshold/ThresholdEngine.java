@@ -82,7 +82,10 @@ public final class ThresholdEngine {
     }
 
     /**
-     * Evaluates after a window closed.
+     * Evaluates after a window closed. A windowed rate per second ({@code http_reqs rate}) divides by the part of the
+     * rule's window that the run covered ({@link ScopeData#coveredMs}), and is not judged at all (the rule keeps its
+     * state) when the run covered less than half of that window: the first and last windows of a run are aligned to
+     * the clock and may hold a fraction of a second of load.
      *
      * @param windowEndMs end of the closed window, epoch milliseconds; the evaluation time
      * @param data        the closed windows so far
@@ -94,8 +97,13 @@ public final class ThresholdEngine {
         for (WindowedRule state : windowed) {
             ThresholdRule rule = state.rule();
             long from = windowEndMs - rule.window().toMillis();
+            long coveredMs = data.coveredMs(from, windowEndMs);
+            if (rule.perSecond() && coveredMs * 2 < rule.window().toMillis()) {
+                // Too little of the rule's window lies inside the run to judge a rate per second: not judged.
+                continue;
+            }
             Stats stats = data.between(rule.scope(), from, windowEndMs);
-            OptionalDouble observed = rule.observe(stats, rule.window().toMillis() / 1000.0);
+            OptionalDouble observed = rule.observe(stats, coveredMs / 1000.0);
             Optional<WindowedRule.Transition> change = state.evaluate(windowEndMs, observed);
             change.ifPresent(t -> actions.add(new AlertChange(t)));
             if (abortAllowed && rule.abortOnFail() && state.state() == WindowedRule.State.FIRING
@@ -112,7 +120,7 @@ public final class ThresholdEngine {
                 continue;
             }
             Stats soFar = data.between(rule.scope(), Long.MIN_VALUE, windowEndMs);
-            OptionalDouble observed = rule.observe(soFar, Math.max(0, windowEndMs - runStartMs) / 1000.0);
+            OptionalDouble observed = rule.observe(soFar, data.coveredMs(runStartMs, windowEndMs) / 1000.0);
             if (observed.isPresent() && !rule.passes(observed.getAsDouble())) {
                 actions.add(new Abort(rule, observed.getAsDouble(), windowEndMs));
                 abortAllowed = false;

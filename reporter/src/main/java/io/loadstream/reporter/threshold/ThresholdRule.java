@@ -56,6 +56,11 @@ public record ThresholdRule(String metricKey, String expression, Metric metric, 
         return metricKey + " " + expression;
     }
 
+    /** Whether the rule compares a rate per second ({@code http_reqs rate}), which depends on the time covered. */
+    public boolean perSecond() {
+        return metric == Metric.HTTP_REQS && aggregation.kind() == Aggregation.Kind.RATE;
+    }
+
     /**
      * Computes the value the rule compares, from statistics of its scope.
      *

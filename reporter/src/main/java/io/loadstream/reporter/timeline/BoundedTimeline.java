@@ -129,7 +129,7 @@ public final class BoundedTimeline {
 
     private static TimelinePoint point(String endpoint, long startMs, long endMs, long coveredMs, Stats stats) {
         return new TimelinePoint(startMs, endMs, endpoint, stats.count(), stats.errorCount(), stats.percentileMs(50),
-                stats.percentileMs(95), stats.percentileMs(99), stats.maxMs(), stats.count() / (coveredMs / 1000.0));
+                stats.percentileMs(95), stats.percentileMs(99), stats.maxMs(), coveredMs / 1000.0);
     }
 
     /** The whole run, one point per step and endpoint, by start then endpoint. */

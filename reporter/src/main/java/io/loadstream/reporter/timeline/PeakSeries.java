@@ -64,4 +64,15 @@ public final class PeakSeries {
         }
         return most;
     }
+
+    /**
+     * The latest sample at or before a moment (the largest of its slot once slots are coarser than a sample).
+     *
+     * @param atMs the moment, epoch ms
+     * @return the sample, or -1 when there is none that early
+     */
+    public int latestAtOrBefore(long atMs) {
+        Map.Entry<Long, Integer> latest = slots.floorEntry(atMs);
+        return latest == null ? -1 : latest.getValue();
+    }
 }

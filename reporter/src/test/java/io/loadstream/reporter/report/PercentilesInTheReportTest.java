@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A percentile read from a histogram bucket is the bucket's highest equivalent value, which can lie above the
- * exact largest latency. The report clamps every percentile to the exact extremes, in JSON, console and HTML alike.
+ * exact largest latency. The report clamps every percentile to the exact extremes, in JSON, console, HTML and the
+ * timeline alike.
  */
 class PercentilesInTheReportTest {
 
@@ -36,6 +37,8 @@ class PercentilesInTheReportTest {
         data.onTotals(EventFixtures.totals(RUN, POSTS, startMs, startMs + 9_999, latenciesUs, 0, true));
         data.onTotals(EventFixtures.totals(RUN, EventKeys.ALL_ENDPOINTS, startMs, startMs + 9_999, latenciesUs, 0,
                 true));
+        data.onWindow(EventFixtures.window(RUN, POSTS, startMs, 10_000, latenciesUs, 0));
+        data.onWindow(EventFixtures.window(RUN, EventKeys.ALL_ENDPOINTS, startMs, 10_000, latenciesUs, 0));
         data.onControl(EventFixtures.control(RUN, ControlType.FINISHED, startMs + 10_000, 0, 1));
 
         // when
@@ -53,5 +56,11 @@ class PercentilesInTheReportTest {
         assertThat(json.at("/summary/max_ms").asDouble()).isEqualTo(462.013);
         assertThat(console).contains("p(99)=462.01ms").contains("max=462.01ms").doesNotContain("462.08");
         assertThat(html).doesNotContain("462.08");
+        // the timeline, which the HTML charts draw, too: every window's p99 at most its max
+        assertThat(json.at("/timeline")).hasSize(2).allSatisfy(point -> {
+            assertThat(point.get("p99_ms").asDouble()).isEqualTo(462.013).isLessThanOrEqualTo(point.get("max_ms")
+                    .asDouble());
+            assertThat(point.get("p95_ms").asDouble()).isLessThanOrEqualTo(point.get("p99_ms").asDouble());
+        });
     }
 }
