@@ -3,6 +3,10 @@ package io.loadstream.cli;
 import io.loadstream.events.Alert;
 import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
+import io.loadstream.reporter.alert.AlertmanagerNotifier;
+import io.loadstream.reporter.alert.AlertmanagerSettings;
+import io.loadstream.reporter.alert.EmailReport;
+import io.loadstream.reporter.alert.EmailSettings;
 import io.loadstream.reporter.alert.WebhookNotifier;
 import io.loadstream.reporter.alert.WebhookSettings;
 import io.loadstream.reporter.archive.ArchiveBundle;
@@ -23,6 +27,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,6 +99,9 @@ final class TrendCommand implements Callable<Integer> {
     @CommandLine.Mixin
     WebhookOptions webhookOptions;
 
+    @CommandLine.Mixin
+    AlertSubscriberOptions subscribers;
+
     /** Reads environment variables; tests replace it. */
     Function<String, String> environment = System::getenv;
 
@@ -113,6 +121,8 @@ final class TrendCommand implements Callable<Integer> {
             throw checks.invalid(e.getMessage());
         }
         WebhookSettings webhooks = webhookOptions.settings(environment);
+        AlertmanagerSettings alertmanagers = subscribers.alertmanager(environment);
+        Optional<EmailSettings> email = subscribers.email(environment);
         List<String> skipped = new ArrayList<>();
         String source;
         List<ArchiveEntry> entries;
@@ -146,7 +156,9 @@ final class TrendCommand implements Callable<Integer> {
         if (!report.hasRegression()) {
             return ExitCodes.OK;
         }
-        alert(report, webhooks, Console.of(stdout, stderr));
+        Console console = Console.of(stdout, stderr);
+        alert(report, webhooks, alertmanagers, console);
+        email.ifPresent(settings -> email(settings, report, console));
         return REGRESSION;
     }
 
@@ -183,12 +195,27 @@ final class TrendCommand implements Callable<Integer> {
         }
     }
 
-    // The same path as threshold alerts: the alerts topic (with a cluster) and the webhooks.
-    private void alert(TrendReport report, WebhookSettings webhooks, Console console) {
+    /** One email with the console's verdicts in the body and trend.html attached; a failure to send is printed. */
+    private void email(EmailSettings settings, TrendReport report, Console console) {
+        int regressions = report.regressions().size();
+        try {
+            EmailReport.send(settings, "loadstream: trend of " + report.plan() + " found " + regressions
+                    + (regressions == 1 ? " regression" : " regressions"), TrendConsole.render(report),
+                    out.resolve(TrendHtml.FILE_NAME));
+            console.out().accept("Emailed the trend report to " + String.join(", ", settings.to()));
+        } catch (IllegalStateException e) {
+            console.err().accept(e.getMessage());
+        }
+    }
+
+    // The same path as threshold alerts: the alerts topic (with a cluster), the webhooks and the Alertmanagers.
+    private void alert(TrendReport report, WebhookSettings webhooks, AlertmanagerSettings alertmanagers,
+                       Console console) {
         List<Alert> alerts = RegressionAlerts.of(report, System.currentTimeMillis());
         List<AlertSink> sinks = new ArrayList<>();
         KafkaProducer<String, byte[]> producer = null;
         WebhookNotifier notifier = null;
+        AlertmanagerNotifier alertmanager = null;
         try {
             if (kafka.hasBootstrap()) {
                 new TopicSetup(TopicSetup.DEFAULT.partitions(), TopicSetup.DEFAULT.replication())
@@ -205,6 +232,10 @@ final class TrendCommand implements Callable<Integer> {
                 notifier = new WebhookNotifier(webhooks, console.err());
                 sinks.add(notifier);
             }
+            if (!alertmanagers.urls().isEmpty()) {
+                alertmanager = new AlertmanagerNotifier(alertmanagers, Clock.systemUTC(), console.err());
+                sinks.add(alertmanager);
+            }
             for (Alert alert : alerts) {
                 console.out().accept("alert firing: " + alert.getSummary());
                 for (AlertSink sink : sinks) {
@@ -214,6 +245,15 @@ final class TrendCommand implements Callable<Integer> {
             if (producer != null) {
                 producer.flush();
             }
+            if (alertmanager != null) {
+                // A regression is one event, not a state that this process can watch: it ends after one re-send
+                // interval, so that Alertmanager notifies it and nothing stays firing forever.
+                alertmanager.endActive();
+                if (!awaitIdle(alertmanager)) {
+                    console.err().accept("Some Alertmanager posts were still being retried when trend stopped.");
+                }
+                alertmanager.failures().forEach(console.err());
+            }
             if (notifier != null) {
                 if (!notifier.awaitIdle(WEBHOOK_DRAIN)) {
                     console.err().accept("Some webhook notifications were still being retried when trend stopped.");
@@ -221,12 +261,24 @@ final class TrendCommand implements Callable<Integer> {
                 notifier.failures().forEach(console.err());
             }
         } finally {
+            if (alertmanager != null) {
+                alertmanager.close();
+            }
             if (notifier != null) {
                 notifier.close();
             }
             if (producer != null) {
                 producer.close(Duration.ofSeconds(10));
             }
+        }
+    }
+
+    private static boolean awaitIdle(AlertmanagerNotifier alertmanager) {
+        try {
+            return alertmanager.awaitIdle(WEBHOOK_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 }

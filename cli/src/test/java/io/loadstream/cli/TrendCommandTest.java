@@ -173,5 +173,14 @@ class TrendCommandTest {
         assertThat(cli.err()).contains("either --archive or --bootstrap");
         cli.clear();
         assertThat(cli.run("run", "plan.yaml", "--tag", "novalue")).isEqualTo(104);
+        // the subscribers of run and report: Alertmanager and email, checked before the archive is read
+        cli.clear();
+        assertThat(cli.run("trend", "--archive", empty.toString(), "--alertmanager", "ftp://127.0.0.1:9093"))
+                .isEqualTo(104);
+        assertThat(cli.err()).contains("--alertmanager");
+        cli.clear();
+        assertThat(cli.run("trend", "--archive", empty.toString(), "--email-to", "team@example.com"))
+                .isEqualTo(104);
+        assertThat(cli.err()).contains("--email-to needs --smtp-url");
     }
 }
