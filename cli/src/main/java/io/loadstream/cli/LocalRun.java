@@ -63,6 +63,8 @@ final class LocalRun implements AutoCloseable {
      */
     static final Duration REPORT_MARGIN = Duration.ofSeconds(120);
 
+    // The address the metrics endpoint listens on (with a metrics port): every interface unless told otherwise.
+    private String metricsHost = "0.0.0.0";
     // The trend archive's settings; null when the run is not archived.
     private ArchiveSettings archive;
 
@@ -98,6 +100,17 @@ final class LocalRun implements AutoCloseable {
     LocalRun(LocalRunOptions options, Console console) {
         this.options = options;
         this.console = console;
+    }
+
+    /**
+     * Sets the address the metrics endpoint listens on, when the options give a metrics port.
+     *
+     * @param host an address of this machine, e.g. {@code 127.0.0.1}; {@code 0.0.0.0} (the default) for every one
+     * @return this
+     */
+    LocalRun metricsOn(String host) {
+        this.metricsHost = host;
+        return this;
     }
 
     /**
@@ -308,9 +321,9 @@ final class LocalRun implements AutoCloseable {
             return RunObserver.NONE;
         }
         RunMetrics metrics = MetricsOptions.newMetrics();
-        MetricsOptions.start("0.0.0.0", options.metricsPort(), metrics).ifPresent(endpoint -> {
+        MetricsOptions.start(metricsHost, options.metricsPort(), metrics).ifPresent(endpoint -> {
             resources.push(endpoint);
-            console.out().accept("Metrics at http://0.0.0.0:" + endpoint.port() + "/metrics");
+            console.out().accept("Metrics at http://" + metricsHost + ":" + endpoint.port() + "/metrics");
         });
         return metrics;
     }

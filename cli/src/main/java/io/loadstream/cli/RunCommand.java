@@ -144,7 +144,7 @@ final class RunCommand implements Callable<Integer> {
         // The shared history is published only to a cluster that outlives this process.
         LocalRun run = new LocalRun(options, Console.of(stdout, stderr)).archiveTo(archiveOptions.settings(
                 kafka.hasBootstrap() ? Optional.of(topics.runs()) : Optional.empty(),
-                Optional.of(Map.entry(plan, planOptions.planFile))));
+                Optional.of(Map.entry(plan, planOptions.planFile)))).metricsOn(metricsOptions.host);
         // Ctrl-C (SIGINT, SIGTERM) ends the JVM once the hooks end: this one stops the load and waits until the
         // report of what ran is written and everything has stopped.
         Thread hook = new Thread(() -> {
