@@ -2,9 +2,14 @@ package io.loadstream.cli;
 
 import io.loadstream.aggregator.Aggregator;
 import io.loadstream.aggregator.AggregatorConfig;
+import io.loadstream.reporter.metrics.MetricsEndpoint;
+import io.loadstream.reporter.metrics.RunMetrics;
+import io.loadstream.reporter.metrics.TopicFeed;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -41,6 +46,9 @@ final class AggregateCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     KafkaConnectionOptions kafka;
+
+    @CommandLine.Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--application-id", paramLabel = "ID", defaultValue = AggregatorConfig.DEFAULT_APPLICATION_ID,
             description = "Kafka Streams application id (default: ${DEFAULT-VALUE}).")
@@ -90,6 +98,7 @@ final class AggregateCommand implements Callable<Integer> {
             aggregator.close(STOP_TIMEOUT);
             throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
         }
+        startMetrics(config, out);
         out.println("Aggregator running. Press Ctrl-C to stop it.");
         out.flush();
         Throwable failure;
@@ -102,6 +111,28 @@ final class AggregateCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         throw new UserFacingException("The aggregator stopped: " + failure.getMessage(), ExitCodes.FAILURE, failure);
+    }
+
+    /**
+     * With {@code --metrics-port}: the live metrics of every run whose windows this cluster's aggregators commit,
+     * read from the topics (the aggregator's own writes are transactions that may be retried), until the JVM ends.
+     */
+    private void startMetrics(AggregatorConfig config, PrintWriter out) {
+        Optional<Integer> port = metricsOptions.port();
+        if (port.isEmpty()) {
+            return;
+        }
+        RunMetrics metrics = MetricsOptions.newMetrics();
+        MetricsEndpoint endpoint = MetricsOptions.start(metricsOptions.host, port, metrics).orElseThrow();
+        Properties client = new Properties();
+        client.putAll(config.extraProperties());
+        client.put("bootstrap.servers", config.bootstrapServers());
+        TopicFeed feed = new TopicFeed(client, config.topics(), metrics);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            feed.close();
+            endpoint.close();
+        }, "loadstream-aggregate-metrics-stop"));
+        out.println("Metrics at http://" + metricsOptions.host + ":" + endpoint.port() + "/metrics");
     }
 
     private AggregatorConfig config() {
