@@ -5,6 +5,7 @@ import io.loadstream.schemas.TopicSetup;
 import io.loadstream.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -13,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -168,6 +171,42 @@ public final class Aggregator implements AutoCloseable {
      */
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * The largest consumer lag of this instance's input partitions, from Kafka's {@code records-lag-max} of its
+     * main consumers (the restore consumers are left out): how far behind the generators it reads.
+     *
+     * @return records behind; NaN before the first fetch
+     */
+    public double consumerLagRecords() {
+        double lag = Double.NaN;
+        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+            MetricName name = entry.getKey();
+            if (name.name().equals("records-lag-max") && name.group().equals("consumer-fetch-manager-metrics")
+                    && !name.tags().getOrDefault("client-id", "").endsWith("restore-consumer")
+                    && entry.getValue().metricValue() instanceof Double value && Double.isFinite(value)) {
+                lag = Double.isNaN(lag) ? value : Math.max(lag, value);
+            }
+        }
+        return lag;
+    }
+
+    /**
+     * Records this instance set aside since it started: the dead letters of its own checks (the {@code
+     * dead-letter-total} of every task) and those of {@link DeadLetterExceptionHandler} in this JVM.
+     *
+     * @return the count
+     */
+    public long deadLetters() {
+        double total = DeadLetterExceptionHandler.caught();
+        for (Map.Entry<MetricName, ? extends Metric> entry : streams.metrics().entrySet()) {
+            if (entry.getKey().name().equals("dead-letter-total")
+                    && entry.getValue().metricValue() instanceof Double value && Double.isFinite(value)) {
+                total += value;
+            }
+        }
+        return Math.round(total);
     }
 
     /**

@@ -6,8 +6,10 @@ import io.loadstream.reporter.metrics.MetricsEndpoint;
 import io.loadstream.reporter.metrics.RunMetrics;
 import io.loadstream.reporter.metrics.TopicFeed;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -98,7 +100,7 @@ final class AggregateCommand implements Callable<Integer> {
             aggregator.close(STOP_TIMEOUT);
             throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
         }
-        startMetrics(config, out);
+        startMetrics(config, aggregator, out);
         out.println("Aggregator running. Press Ctrl-C to stop it.");
         out.flush();
         Throwable failure;
@@ -117,13 +119,19 @@ final class AggregateCommand implements Callable<Integer> {
      * With {@code --metrics-port}: the live metrics of every run whose windows this cluster's aggregators commit,
      * read from the topics (the aggregator's own writes are transactions that may be retried), until the JVM ends.
      */
-    private void startMetrics(AggregatorConfig config, PrintWriter out) {
+    private void startMetrics(AggregatorConfig config, Aggregator aggregator, PrintWriter out) {
         Optional<Integer> port = metricsOptions.port();
         if (port.isEmpty()) {
             return;
         }
         RunMetrics metrics = MetricsOptions.newMetrics();
-        MetricsEndpoint endpoint = MetricsOptions.start(metricsOptions.host, port, metrics).orElseThrow();
+        MetricsEndpoint endpoint;
+        try {
+            endpoint = new MetricsEndpoint(metricsOptions.host, port.get(), metrics,
+                    List.of(new AggregatorHealth(aggregator)));
+        } catch (UncheckedIOException e) {
+            throw new UserFacingException(e.getMessage(), ExitCodes.FAILURE, e);
+        }
         Properties client = new Properties();
         client.putAll(config.extraProperties());
         client.put("bootstrap.servers", config.bootstrapServers());

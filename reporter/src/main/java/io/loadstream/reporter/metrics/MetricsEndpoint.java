@@ -1,9 +1,11 @@
 package io.loadstream.reporter.metrics;
 
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * A Prometheus endpoint ({@code GET /metrics}, in the text or protobuf format the scraper asks for) serving one
@@ -22,8 +24,22 @@ public final class MetricsEndpoint implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound
      */
     public MetricsEndpoint(String host, int port, RunMetrics metrics) {
+        this(host, port, metrics, List.of());
+    }
+
+    /**
+     * Starts serving the run metrics and more (e.g. the aggregator's own health).
+     *
+     * @param host    the address to listen on
+     * @param port    the TCP port; 0 for a free one
+     * @param metrics what to serve
+     * @param more    further collectors, served beside it
+     * @throws UncheckedIOException when the port cannot be bound
+     */
+    public MetricsEndpoint(String host, int port, RunMetrics metrics, List<MultiCollector> more) {
         PrometheusRegistry registry = new PrometheusRegistry();
         registry.register(metrics);
+        more.forEach(registry::register);
         try {
             server = HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
         } catch (IOException e) {
