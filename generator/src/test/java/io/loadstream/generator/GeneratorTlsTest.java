@@ -103,8 +103,14 @@ class GeneratorTlsTest {
         RecordedRun run = RecordedRun.of(kafka, "tls-plain", plan("https://127.0.0.1:" + plain.port(), true));
 
         List<RequestTiming> events = run.events();
+        // The server answers and closes at once: now and then the client sees the close before it parses the
+        // plain-text answer (AsynchronousCloseException, 1 of 20 on one fresh clone), which is a RESET. Every
+        // request fails; most say TLS.
         assertThat(events).hasSize((int) run.result().requestsSent()).isNotEmpty()
-                .allSatisfy(e -> assertThat(e.getErrorClass()).as(e.getErrorDetail()).isEqualTo(ErrorClass.TLS));
+                .allSatisfy(e -> assertThat(e.getErrorClass()).as(e.getErrorDetail())
+                        .isIn(ErrorClass.TLS, ErrorClass.RESET));
+        assertThat(events.stream().filter(e -> e.getErrorClass() == ErrorClass.TLS).count())
+                .isGreaterThan(events.size() / 2);
         List<RunControl> finished = run.finished();
         assertThat(finished).isNotEmpty().allMatch(f -> f.getRequestsSent() == events.size());
     }
