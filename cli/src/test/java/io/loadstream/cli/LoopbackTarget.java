@@ -2,6 +2,7 @@ package io.loadstream.cli;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -32,6 +33,8 @@ final class LoopbackTarget implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final AtomicLong served = new AtomicLong();
+    /** The query and headers of the last request, for tests that check what was sent. */
+    private final AtomicReference<String> lastQueryAndHeaders = new AtomicReference<>("");
 
     private LoopbackTarget(Route route) throws Exception {
         server = new Server();
@@ -43,6 +46,7 @@ final class LoopbackTarget implements AutoCloseable {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
                 served.incrementAndGet();
+                lastQueryAndHeaders.set(request.getHttpURI().getQuery() + "\n" + request.getHeaders());
                 Answer answer = route.answer(Request.getPathInContext(request));
                 Runnable reply = () -> {
                     response.setStatus(answer.status());
@@ -77,6 +81,11 @@ final class LoopbackTarget implements AutoCloseable {
     /** Requests answered or being answered so far. */
     long served() {
         return served.get();
+    }
+
+    /** The query string and the headers of the last request, as one text. */
+    String lastQueryAndHeaders() {
+        return lastQueryAndHeaders.get();
     }
 
     @Override

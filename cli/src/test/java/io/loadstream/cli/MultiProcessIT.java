@@ -32,6 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * id, one {@code report}, and two {@code generate} processes that split one run ({@code --segment 1/2} and
  * {@code 2/2}) against a Jetty server on 127.0.0.1. The report's request count must equal the sum of what the two
  * generators say they sent, and what the server counted.
+ *
+ * <p>The plan carries a secret from the environment ({@code ${env:TOKEN}}) in a query and a header, as a plan with
+ * an API token does: the server gets it, and it appears nowhere else: not on the console or in the logs of any
+ * process ({@code broker}, {@code aggregate}, {@code report}, {@code generate}, {@code trend}), not in any file
+ * they wrote (reports, archive, broker data), and not in any record of any of the run's topics.
  */
 class MultiProcessIT {
 
@@ -39,6 +44,8 @@ class MultiProcessIT {
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(90);
     private static final Pattern DONE = Pattern.compile("^Done: (\\d+) requests in .*$", Pattern.MULTILINE);
     private static final String PATH = "/mp/items";
+    /** The secret: random, so that no other text on the machine contains it by chance. */
+    private static final String CANARY = "canary-" + java.util.UUID.randomUUID();
 
     @TempDir
     Path tmp;
@@ -81,8 +88,9 @@ class MultiProcessIT {
                 "--state-dir", tmp.resolve("state-1").toString()), kafka));
         Process aggregator2 = start("aggregate-2", with(List.of("aggregate", "--application-id", applicationId,
                 "--state-dir", tmp.resolve("state-2").toString()), kafka));
-        Process reporter = start("report", with(List.of("report", "--run-id", runId, "--out", out.toString()),
-                kafka));
+        Path archive = tmp.resolve("archive");
+        Process reporter = start("report", with(List.of("report", "--run-id", runId, "--out", out.toString(),
+                "--archive", archive.toString()), kafka));
         awaitLine(aggregator1, "aggregate-1", "Aggregator running.");
         awaitLine(aggregator2, "aggregate-2", "Aggregator running.");
 
@@ -93,7 +101,8 @@ class MultiProcessIT {
                 load: {executor: constant-arrival-rate, rate: 40, duration: 4s, pre_allocated_vus: 5, max_vus: 40}
                 scenarios:
                   - name: browse
-                    steps: [{method: GET, path: "%s/${rand:1..20}", check: {status: 200}}]
+                    steps: [{method: GET, path: "%s/${rand:1..20}?token=${env:TOKEN}", check: {status: 200},
+                             headers: {X-Api-Key: "${env:TOKEN}"}}]
                 thresholds:
                   http_req_failed: ["rate<0.01"]
                   http_req_duration: ["p(95)<5000"]
@@ -144,6 +153,73 @@ class MultiProcessIT {
         Map<String, List<TopicPartition>> assignment = groupAssignment(bootstrap, applicationId);
         assertThat(assignment).as("members of " + applicationId).hasSize(2);
         assignment.forEach((member, partitions) -> assertThat(partitions).as(member).isNotEmpty());
+
+        // and: the secret reached the server, in the query and the header
+        assertThat(target.lastQueryAndHeaders()).contains("token=" + CANARY).contains(CANARY);
+        // and: `trend` over the archive the reporter filed (one run: nothing to compare, exit 1) prints no secret
+        Process trend = start("trend", "trend", "--archive", archive.toString(), "--out",
+                tmp.resolve("trend").toString());
+        assertThat(trend.waitFor(STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as(output("trend")).isTrue();
+        assertThat(trend.exitValue()).as(output("trend")).isEqualTo(1);
+        assertThat(output("trend")).contains("nothing to compare");
+        // and: the secret is nowhere else: every process's console, every file written, every record of the topics
+        assertNoCanaryIn(tmp);
+        assertNoCanaryOnTopics(bootstrap, prefix);
+    }
+
+    /** Every file under {@code dir}, as bytes (the broker's segments and the archive's compressed files too). */
+    private static void assertNoCanaryIn(Path dir) throws IOException {
+        byte[] canary = CANARY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).as("files written").isNotEmpty();
+        for (Path file : files) {
+            assertThat(indexOf(Files.readAllBytes(file), canary)).as("the secret in " + file).isEqualTo(-1);
+        }
+    }
+
+    /** Every key, value and header of every record on the run's topics. */
+    private static void assertNoCanaryOnTopics(String bootstrap, String prefix) throws Exception {
+        byte[] canary = CANARY.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        io.loadstream.testkit.TestKafka kafka = new io.loadstream.testkit.TestKafka(bootstrap,
+                io.loadstream.testkit.KafkaSource.ENVIRONMENT);
+        List<String> topics;
+        try (Admin admin = kafka.admin()) {
+            topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.startsWith(prefix)).sorted().toList();
+        }
+        assertThat(topics).as("the run's topics").isNotEmpty();
+        long records = 0;
+        for (String topic : topics) {
+            for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record
+                    : io.loadstream.testkit.TopicReader.readAll(kafka, topic, 0)) {
+                records++;
+                assertThat(record.key() == null ? -1 : indexOf(record.key(), canary)).as("a key on " + topic)
+                        .isEqualTo(-1);
+                assertThat(record.value() == null ? -1 : indexOf(record.value(), canary)).as("a value on " + topic)
+                        .isEqualTo(-1);
+                for (org.apache.kafka.common.header.Header header : record.headers()) {
+                    assertThat(header.value() == null ? -1 : indexOf(header.value(), canary))
+                            .as("a header on " + topic).isEqualTo(-1);
+                }
+            }
+        }
+        assertThat(records).as("records read on " + topics).isPositive();
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** Each member of a consumer group (a Streams application) and the partitions assigned to it. */
@@ -178,6 +254,7 @@ class MultiProcessIT {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(name + ".log").toFile());
         builder.environment().put(BrokerJvmOptions.ENV, "-Xms128m -Xmx512m -XX:+UseSerialGC");
+        builder.environment().put("TOKEN", CANARY);
         Process process = builder.start();
         process.getOutputStream().close();
         processes.add(process);
