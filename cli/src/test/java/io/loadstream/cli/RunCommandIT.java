@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RunCommandIT {
 
     private static final long COMMAND_TIMEOUT_S = 240;
+    /** A secret the plan reads from the environment: random, so that no other text contains it by chance. */
+    private static final String CANARY = "canary-" + java.util.UUID.randomUUID();
     private static final Pattern DONE = Pattern.compile("(?m)^Done: (\\d+) requests in ");
 
     @TempDir
@@ -52,7 +54,8 @@ class RunCommandIT {
                 scenarios:
                   - name: browse
                     weight: 3
-                    steps: [{method: GET, path: /api/public/home}, {method: GET, path: /api/review/campaigns}]
+                    steps: [{method: GET, path: "/api/public/home?token=${env:TOKEN}"},
+                            {method: GET, path: /api/review/campaigns, headers: {X-Api-Key: "${env:TOKEN}"}}]
                   - name: analytics
                     steps: [{method: GET, path: /api/sns/analytics}]
                 thresholds:
@@ -78,6 +81,14 @@ class RunCommandIT {
                 .contains("GET /api/public/home", "GET /api/review/campaigns", "GET /api/sns/analytics");
         assertThat(outcome.stdout()).contains("Demo target on http://127.0.0.1:").contains("Kafka broker ready on")
                 .contains("Preflight: GET").contains("Aggregator running");
+        // and: the plan's secret (from the environment, in a query and a header) is on no console and in no file
+        assertThat(outcome.stdout() + outcome.stderr()).doesNotContain(CANARY);
+        try (java.util.stream.Stream<Path> files = Files.walk(tmp)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1))
+                        .as("the secret in " + file).doesNotContain(CANARY);
+            }
+        }
     }
 
     @Test
@@ -132,8 +143,10 @@ class RunCommandIT {
     private Outcome run(Path plan, Path out) throws Exception {
         Path stdout = tmp.resolve("stdout.txt");
         Path stderr = tmp.resolve("stderr.txt");
-        process = new ProcessBuilder(command(plan, out, false)).redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command(plan, out, false)).redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        builder.environment().put("TOKEN", CANARY);
+        process = builder.start();
         process.getOutputStream().close();
         assertThat(process.waitFor(COMMAND_TIMEOUT_S, TimeUnit.SECONDS)).as("the command ends").isTrue();
         return new Outcome(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
@@ -160,7 +173,8 @@ class RunCommandIT {
             // a terminal gives it.
             command.addAll(List.of("env", "--default-signal=INT"));
         }
-        command.addAll(Distribution.command("run", plan.toString(), "--demo-target", "--out", out.toString()));
+        command.addAll(Distribution.command("run", plan.toString(), "--demo-target", "--out", out.toString(),
+                "--archive", out.resolveSibling(out.getFileName() + "-archive").toString()));
         return command;
     }
 
