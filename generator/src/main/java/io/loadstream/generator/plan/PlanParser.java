@@ -474,6 +474,18 @@ public final class PlanParser {
         if (queryNode != null && path != null) {
             path = withQuery(path, pathText, queryNode, data);
         }
+        if (path != null && path.isConstant()) {
+            try {
+                new URI("http://127.0.0.1" + path.render(null));
+            } catch (URISyntaxException e) {
+                // Neither the text nor the index: an ${env:...} value in the path is a secret.
+                error(pathNode.location(), "The path " + path.display() + " does not make a valid URL ("
+                        + e.getReason().toLowerCase(Locale.ROOT) + ")" + (path.display().contains("${env:")
+                        ? "; a value from the environment in a path must be percent-encoded (a space is %20)."
+                        : "; percent-encode it (a space is %20)."));
+                path = null;
+            }
+        }
         Map<String, Template> headers = headers(optional(map, "headers"), data);
         Template body = body(optional(map, "body"), data);
         Node nameNode = optional(map, "name");

@@ -181,6 +181,25 @@ class PlanParserTest {
     }
 
     @Test
+    void aPathThatMakesNoValidUrlIsAPlanErrorThatDoesNotShowTheSecretInIt() {
+        String plan = """
+                name: p
+                target: http://127.0.0.1:8080
+                load: {executor: constant-vus, vus: 1, duration: 1s}
+                scenarios: [{name: s, steps: [{method: GET, path: "/items/${env:ITEM}"}, {method: GET, path: "/a b"}]}]
+                """;
+
+        assertThatThrownBy(() -> PlanParser.parse(plan, "plan.yaml", Path.of("."), Map.of("ITEM", "secret value"),
+                ThresholdSyntax.ANY))
+                .isInstanceOfSatisfying(PlanException.class, e -> assertThat(e.errors()).hasSize(2))
+                .hasMessageContaining("plan.yaml:4:")
+                .hasMessageContaining("The path /items/${env:ITEM} does not make a valid URL (illegal character in "
+                        + "path); a value from the environment in a path must be percent-encoded")
+                .hasMessageContaining("The path /a b does not make a valid URL")
+                .hasMessageNotContaining("secret value");
+    }
+
+    @Test
     void aMissingFileIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("nope.yaml");
         assertThatThrownBy(() -> PlanParser.parse(missing, Map.of(), ThresholdSyntax.ANY))
