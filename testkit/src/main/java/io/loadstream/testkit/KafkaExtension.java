@@ -31,6 +31,9 @@ import org.testcontainers.kafka.KafkaContainer;
  */
 public final class KafkaExtension implements ParameterResolver {
 
+    /** How long the tests wait for the embedded broker to answer. */
+    private static final java.time.Duration TEST_BROKER_START_TIMEOUT = java.time.Duration.ofSeconds(240);
+
     private static final Logger log = LoggerFactory.getLogger(KafkaExtension.class);
 
     /** The image of the Testcontainers path; the same Kafka version as the embedded broker. */
@@ -93,7 +96,10 @@ public final class KafkaExtension implements ParameterResolver {
                                 container::stop);
                     }
                     case EMBEDDED -> {
-                        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.DEFAULT);
+                        // More time than a user's default: a test run shares the machine with builds and other
+                        // suites, and at a load average of 40 the broker took over 60 s to answer.
+                        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(BrokerOptions.DEFAULT
+                                .withStartTimeout(TEST_BROKER_START_TIMEOUT));
                         yield new RunningKafka(new TestKafka(broker.bootstrapServers(), source), broker::close);
                     }
                 };
