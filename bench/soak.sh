@@ -7,6 +7,7 @@
 # broker's child JVM) and the aggregator's consumer lag.
 #
 #   bench/soak.sh [DURATION] [RATE]      # default 20m at 200 requests/s; DURATION with its unit (90s, 20m, 1h)
+#   SOAK_WINDOW=1s bench/soak.sh 30m 1000  # 1 s report windows: the reporter's bounds fill in about 8 minutes
 #
 # Writes WORK/soak.csv (elapsed_s,process,pid,rss_mb,heap_after_gc_mb,state_mb,lag_events) and WORK/summary.txt:
 # per process and metric the Theil-Sen slope per hour after the warm-up (the first 20% of the run, at least 2
@@ -22,6 +23,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 duration="${1:-20m}"
 rate="${2:-200}"
 interval="${SOAK_INTERVAL_S:-60}"
+# The report window: a short one (e.g. 1s) fills the reporter's bounded structures (500 timeline steps and 360
+# archived windows per endpoint) within minutes, so that what follows shows whether memory stays flat at its bound.
+window="${SOAK_WINDOW:-10s}"
 http_port="${SOAK_HTTP_PORT:-18082}"
 kafka_port="${SOAK_KAFKA_PORT:-19095}"
 # shellcheck source=bench/common.sh
@@ -57,6 +61,7 @@ scenarios:
     steps:
       - {method: GET, path: /index.html}
       - {method: GET, path: /index.html, name: "GET /again"}
+report: {window: $window}
 PLAN
 run_id="soak-$$"
 LOADSTREAM_JAVA_OPTS="$heap" "$root/loadstream" report --bootstrap "$bootstrap" --run-id "$run_id" \
