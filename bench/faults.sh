@@ -71,14 +71,13 @@ kafka_jvm() {
   pgrep -P "$broker_pid" java | head -n 1 || true
 }
 
-# Waits at most $2 seconds for pid $1 to end; prints its exit code, or "running".
+# Waits at most $2 seconds for pid $1 (a child of this shell) to end; sets `code` to its exit code, or "running".
 wait_for() {
   local pid="$1" seconds="$2" i
   for ((i = 0; i < seconds; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
-  if kill -0 "$pid" 2>/dev/null; then echo running; return; fi
-  local rc=0
-  wait "$pid" || rc=$?
-  echo "$rc"
+  if kill -0 "$pid" 2>/dev/null; then code=running; return; fi
+  code=0
+  wait "$pid" || code=$?
 }
 
 json_number() {
@@ -176,8 +175,10 @@ PLAN
       start_nginx "$work" "$http_port" ;;
   esac
 
-  generate_rc="$(wait_for "$generate_pid" 900)"
-  report_rc="$(wait_for "$report_pid" 600)"
+  wait_for "$generate_pid" 900
+  generate_rc="$code"
+  wait_for "$report_pid" 600
+  report_rc="$code"
   sent="$(sed -n 's/^Done: \([0-9]*\) requests.*/\1/p' "$dir/generate.out" | head -n 1)"
   on_topic="$(probe count "$bootstrap" loadstream.requests 2>/dev/null || echo '?')"
   json="$dir/report/performance_report.json"
