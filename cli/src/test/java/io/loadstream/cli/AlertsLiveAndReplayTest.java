@@ -49,7 +49,7 @@ class AlertsLiveAndReplayTest {
     private static final int RATE = 40;
     private static final long SLOW_FROM_MS = 7_000;
     private static final long SLOW_UNTIL_MS = 12_000;
-    private static final long SLOW_DELAY_MS = 300;
+    private static final long SLOW_DELAY_MS = 600;
 
     @TempDir
     Path tmp;
@@ -69,7 +69,7 @@ class AlertsLiveAndReplayTest {
                     report: {window: 2s, grace: 1s}
                     thresholds:
                       http_reqs: [{threshold: "rate>32", window: 4s}]
-                      http_req_duration: [{threshold: "p(95)<150", window: 2s}]
+                      http_req_duration: [{threshold: "p(95)<400", window: 2s}]
                     """;
             Plan plan = PlanParser.parse(yaml, "live-replay.yaml", tmp, Map.of(), ThresholdRules::problem);
             Topics topics = Topics.withPrefix(TestKafka.uniqueTopic("replay"));
@@ -90,12 +90,12 @@ class AlertsLiveAndReplayTest {
             ReporterResult replay = new Reporter(ReporterConfig.of(kafka.bootstrapServers(), runId,
                     tmp.resolve("replay")).withTopics(topics)).run();
 
-            // then: the latency threshold fired in the slow phase and resolved after it, no resolved ends before it
-            // starts, and the replay wrote the same history as the live reporter
+            // then: the latency threshold fired in the slow phase, no resolved ends before it starts, and the replay
+            // wrote the same history as the live reporter
             assertThat(live.complete()).isTrue();
             List<String> liveHistory = history(live.report().alerts());
             assertThat(live.report().alerts()).as("%s", liveHistory).extracting(Alert::getStatus)
-                    .contains(AlertStatus.FIRING, AlertStatus.RESOLVED);
+                    .contains(AlertStatus.FIRING);
             assertThat(live.report().alerts()).allSatisfy(a -> {
                 if (a.getStatus() == AlertStatus.RESOLVED) {
                     assertThat(a.getEndsAtMs()).isGreaterThan(a.getStartsAtMs());
@@ -104,11 +104,14 @@ class AlertsLiveAndReplayTest {
             assertThat(history(replay.report().alerts())).isEqualTo(liveHistory);
             assertThat(replay.exitCode()).isEqualTo(live.exitCode()).isEqualTo(ReporterResult.THRESHOLD_FAILED);
 
-            // and the rate threshold passed and never fired, in both; unless a generator starved of CPU (a loaded
-            // test machine) dropped iterations, when the rate is not the plan's
+            // and, unless a generator starved of CPU (a loaded test machine) dropped iterations (the rate and the
+            // latencies are then not the server's), the latency alert resolved after the slow phase and the rate
+            // threshold passed and never fired, in both
             Assumptions.assumeTrue(live.report().run().droppedIterations() == 0,
                     "the test machine was too busy: " + live.report().run().droppedIterations()
                             + " dropped iterations");
+            assertThat(live.report().alerts()).as("%s", liveHistory).extracting(Alert::getStatus)
+                    .contains(AlertStatus.RESOLVED);
             for (ReporterResult result : List.of(live, replay)) {
                 ThresholdOutcome rate = result.thresholds().stream()
                         .filter(t -> t.rule().expression().equals("rate>32")).findFirst().orElseThrow();
@@ -132,7 +135,7 @@ class AlertsLiveAndReplayTest {
         return lines;
     }
 
-    /** A server on 127.0.0.1 that answers at once, except from 7 s to 12 s after its first request (300 ms). */
+    /** A server on 127.0.0.1 that answers at once, except from 7 s to 12 s after its first request (600 ms). */
     private static HttpServer slowInTheMiddle(ExecutorService workers) throws java.io.IOException {
         AtomicLong firstNanos = new AtomicLong();
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
