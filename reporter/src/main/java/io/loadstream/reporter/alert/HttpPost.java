@@ -31,7 +31,9 @@ final class HttpPost {
      */
     HttpPost(Duration requestTimeout, Optional<Path> caFile) {
         this.requestTimeout = requestTimeout;
+        // HTTP/1.1: no h2c upgrade headers, which some receivers behind proxies refuse.
         HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
                 .followRedirects(HttpClient.Redirect.NEVER);
         caFile.ifPresent(file -> builder.sslContext(TrustedCertificates.sslContext(file)));
