@@ -1,9 +1,11 @@
 package io.loadstream.cli;
 
+import io.loadstream.generator.plan.Durations;
 import io.loadstream.reporter.ReporterResult;
 import io.loadstream.reporter.alert.AlertmanagerSettings;
 import io.loadstream.reporter.alert.EmailReport;
 import io.loadstream.reporter.alert.EmailSettings;
+import io.loadstream.reporter.alert.WebhookSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -61,6 +63,13 @@ final class AlertSubscriberOptions {
             description = "Re-send active alerts this often (default: ${DEFAULT-VALUE}); keep it below the "
                     + "Alertmanager's resolve_timeout (5 minutes by default).")
     long resendIntervalSeconds;
+
+    @Option(names = "--alert-retry-for", paramLabel = "DURATION", defaultValue = "10m",
+            description = "Retry a webhook or Alertmanager that fails (no answer, timeout, 5xx, 408, 429) for this "
+                    + "long, with backoff up to 30 s, before its notifications are given up, counted in the report and "
+                    + "alerted to the other subscribers (default: ${DEFAULT-VALUE}; e.g. 30s, 1h). At the end of a run "
+                    + "the command waits this long at most for a subscriber that is down.")
+    String retryFor;
 
     @Option(names = "--email-to", paramLabel = "ADDR",
             description = "When the run fails a threshold, email the summary with report.html attached to this "
@@ -184,7 +193,37 @@ final class AlertSubscriberOptions {
         Duration resend = Duration.ofSeconds(resendIntervalSeconds);
         AlertmanagerSettings defaults = AlertmanagerSettings.DEFAULT;
         return defaults.withUrls(urls).withAuthorization(authorization).withCaFile(Optional.ofNullable(caFile))
-                .withTimings(resend, defaults.initialBackoff(), defaults.maxBackoff(), defaults.requestTimeout());
+                .withTimings(resend, defaults.initialBackoff(), defaults.maxBackoff(), defaults.requestTimeout())
+                .withRetryFor(retryFor());
+    }
+
+    /**
+     * How long a failing subscriber is retried.
+     *
+     * @return {@code --alert-retry-for}
+     * @throws CommandLine.ParameterException when it is not a positive duration
+     */
+    Duration retryFor() {
+        OptionChecks checks = OptionChecks.of(mixee);
+        try {
+            Duration value = Durations.parse(retryFor);
+            if (value.isZero()) {
+                throw checks.invalid("--alert-retry-for must be longer than 0, e.g. 10m");
+            }
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw checks.invalid("--alert-retry-for: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The webhook settings with this command's retry time.
+     *
+     * @param webhooks the settings of {@code WebhookOptions}
+     * @return a copy retrying for {@link #retryFor()}
+     */
+    WebhookSettings retrying(WebhookSettings webhooks) {
+        return webhooks.withRetryFor(retryFor());
     }
 
     private static String fromEnv(OptionChecks checks, Function<String, String> environment, String name,

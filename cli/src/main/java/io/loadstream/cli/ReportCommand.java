@@ -125,7 +125,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         return ReporterConfig.of(bootstrap, runId, out)
                 .withTopics(topics)
-                .withWebhooks(webhookOptions.settings(environment))
+                .withWebhooks(subscribers.retrying(webhookOptions.settings(environment)))
                 .withAlertmanager(subscribers.alertmanager(environment))
                 .withKafkaProperties(kafka.clientProperties())
                 .withTimeouts(Duration.ofSeconds(startTimeoutSeconds), Duration.ofSeconds(finishTimeoutSeconds),

@@ -123,7 +123,7 @@ final class RunCommand implements Callable<Integer> {
         checkOptions();
         Topics topics = kafka.topics();
         Map<String, String> clientProperties = kafka.clientProperties();
-        WebhookSettings webhooks = webhookOptions.settings(environment);
+        WebhookSettings webhooks = subscribers.retrying(webhookOptions.settings(environment));
         Optional<EmailSettings> email = subscribers.email(environment);
         Plan plan = planOptions.load(stderr);
         String id = runId != null ? runId : defaultRunId(plan.name(), ZonedDateTime.now(ZoneOffset.UTC));

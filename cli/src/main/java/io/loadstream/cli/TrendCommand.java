@@ -66,7 +66,6 @@ final class TrendCommand implements Callable<Integer> {
     static final int REGRESSION = ExitCodes.THRESHOLD_FAILED;
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
-    private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(30);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -120,7 +119,7 @@ final class TrendCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw checks.invalid(e.getMessage());
         }
-        WebhookSettings webhooks = webhookOptions.settings(environment);
+        WebhookSettings webhooks = subscribers.retrying(webhookOptions.settings(environment));
         AlertmanagerSettings alertmanagers = subscribers.alertmanager(environment);
         Optional<EmailSettings> email = subscribers.email(environment);
         List<String> skipped = new ArrayList<>();
@@ -229,11 +228,12 @@ final class TrendCommand implements Callable<Integer> {
                 sinks.add(new AlertTopicSink(producer, kafka.topics().alerts()));
             }
             if (!webhooks.urls().isEmpty()) {
-                notifier = new WebhookNotifier(webhooks, console.err());
+                notifier = new WebhookNotifier(webhooks, failure -> console.err().accept(failure.message()));
                 sinks.add(notifier);
             }
             if (!alertmanagers.urls().isEmpty()) {
-                alertmanager = new AlertmanagerNotifier(alertmanagers, Clock.systemUTC(), console.err());
+                alertmanager = new AlertmanagerNotifier(alertmanagers, Clock.systemUTC(),
+                        failure -> console.err().accept(failure.message()));
                 sinks.add(alertmanager);
             }
             for (Alert alert : alerts) {
@@ -249,16 +249,14 @@ final class TrendCommand implements Callable<Integer> {
                 // A regression is one event, not a state that this process can watch: it ends after one re-send
                 // interval, so that Alertmanager notifies it and nothing stays firing forever.
                 alertmanager.endActive();
-                if (!awaitIdle(alertmanager)) {
+                if (!awaitIdle(alertmanager, alertmanagers.retryFor().plus(alertmanagers.requestTimeout()))) {
                     console.err().accept("Some Alertmanager posts were still being retried when trend stopped.");
                 }
-                alertmanager.failures().forEach(console.err());
             }
             if (notifier != null) {
-                if (!notifier.awaitIdle(WEBHOOK_DRAIN)) {
+                if (!notifier.awaitIdle(webhooks.retryFor().plus(webhooks.requestTimeout()))) {
                     console.err().accept("Some webhook notifications were still being retried when trend stopped.");
                 }
-                notifier.failures().forEach(console.err());
             }
         } finally {
             if (alertmanager != null) {
@@ -273,9 +271,9 @@ final class TrendCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean awaitIdle(AlertmanagerNotifier alertmanager) {
+    private static boolean awaitIdle(AlertmanagerNotifier alertmanager, Duration timeout) {
         try {
-            return alertmanager.awaitIdle(WEBHOOK_DRAIN);
+            return alertmanager.awaitIdle(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

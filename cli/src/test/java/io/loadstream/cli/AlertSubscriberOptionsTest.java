@@ -118,4 +118,24 @@ class AlertSubscriberOptionsTest {
         assertThat(report(Map.of(), "--alertmanager-resend-interval", "0")).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(cli.err()).contains("positive");
     }
+
+    @Test
+    void alertRetryForSetsHowLongEverySubscriberIsRetriedAndDefaultsToTenMinutes() {
+        assertThat(parse(Map.of(), "run", "plan.yaml", "--alertmanager", "http://am:9093").retryFor())
+                .isEqualTo(Duration.ofMinutes(10));
+        CommandLine.ParseResult parsed = LoadstreamCommand.commandLine().parseArgs("report", "--bootstrap",
+                "127.0.0.1:1", "--run-id", "r1", "--out", "o", "--alert-retry-for", "1m30s", "--webhook",
+                "http://hooks:8080/x");
+        ReportCommand report = (ReportCommand) parsed.subcommand().commandSpec().userObject();
+
+        assertThat(report.subscribers.alertmanager(Map.<String, String>of()::get).retryFor())
+                .isEqualTo(Duration.ofSeconds(90));
+        assertThat(report.subscribers.retrying(report.webhookOptions.settings(Map.<String, String>of()::get))
+                .retryFor()).isEqualTo(Duration.ofSeconds(90));
+
+        assertThat(report(Map.of(), "--alert-retry-for", "soon")).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("--alert-retry-for").contains("not a duration");
+        assertThat(report(Map.of(), "--alert-retry-for", "0s")).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains("--alert-retry-for must be longer than 0");
+    }
 }

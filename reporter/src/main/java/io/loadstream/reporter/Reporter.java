@@ -9,6 +9,8 @@ import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
 import io.loadstream.reporter.alert.AlertmanagerNotifier;
 import io.loadstream.reporter.alert.AlertsFile;
+import io.loadstream.reporter.alert.DeliveryFailures;
+import io.loadstream.reporter.alert.DeliveryRetry;
 import io.loadstream.reporter.alert.WebhookNotifier;
 import io.loadstream.reporter.metrics.RunObserver;
 import io.loadstream.reporter.publish.AbortPublisher;
@@ -51,7 +53,8 @@ public final class Reporter {
     /** How far back raw windows are kept before any threshold asks for more, in milliseconds. */
     private static final long DEFAULT_RETENTION_MS = Duration.ofMinutes(15).toMillis();
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration WEBHOOK_DRAIN = Duration.ofSeconds(30);
+    /** Beyond a subscriber's retry time, how long the end of a run waits for its last attempt. */
+    private static final Duration DRAIN_MARGIN = Duration.ofSeconds(5);
     /** How long a starting reporter reads the dead-letter topic for what an earlier reporter of its run set aside. */
     private static final Duration DEAD_LETTERS_READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -141,12 +144,20 @@ public final class Reporter {
                 warnings.add(e.getMessage());
             }
         }
+        // Failures of one subscriber are counted for the report and alerted to the others.
+        DeliveryFailures deliveryFailures = new DeliveryFailures(config.runId(), config.clock(), config.console());
         WebhookNotifier webhooks = config.webhooks().urls().isEmpty() ? null
-                : new WebhookNotifier(config.webhooks(), config.console());
+                : new WebhookNotifier(config.webhooks(), deliveryFailures, config.clock());
         AlertmanagerNotifier alertmanagers = config.alertmanager().urls().isEmpty() ? null
                 : new AlertmanagerNotifier(config.alertmanager().generatorUrl().isEmpty()
                         ? config.alertmanager().withGeneratorUrl(files.html().toAbsolutePath().toUri().toString())
-                        : config.alertmanager(), config.clock(), config.console());
+                        : config.alertmanager(), config.clock(), deliveryFailures);
+        if (webhooks != null) {
+            deliveryFailures.register(webhooks);
+        }
+        if (alertmanagers != null) {
+            deliveryFailures.register(alertmanagers);
+        }
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
              AlertsFile alertsFile = new AlertsFile(files.alerts())) {
@@ -183,16 +194,21 @@ public final class Reporter {
                 warnings.add(deadLetters.count() + " records of this run could not be decoded; they were sent to "
                         + config.topics().dlq() + ".");
             }
+            deliveryFailures.resolveAll();
             if (webhooks != null) {
-                if (!webhooks.awaitIdle(WEBHOOK_DRAIN)) {
+                if (!drained(webhooks::awaitIdle, config.webhooks().retry(), "webhooks")) {
                     warnings.add("Some webhook notifications were still being retried when the reporter stopped.");
                 }
-                webhooks.failures().forEach(warnings::add);
+                webhooks.close();
             }
             if (alertmanagers != null) {
                 endAlertmanagerAlerts(alertmanagers);
+                alertmanagers.close();
             }
-            RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete);
+            // After close: what was still queued is counted too.
+            deliveryFailures.failures().forEach(f -> warnings.add(f.message()));
+            RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete,
+                    deliveryFailures.failures());
             files.write(report);
             if (archiver != null) {
                 archiver.file(data, report, ArchiveCodec.text(JsonReport.toJson(report)), producer, config.console());
@@ -223,15 +239,30 @@ public final class Reporter {
     /** The run is over: nothing of it stays firing at the Alertmanagers. */
     private void endAlertmanagerAlerts(AlertmanagerNotifier alertmanagers) {
         alertmanagers.endActive();
-        try {
-            if (!alertmanagers.awaitIdle(WEBHOOK_DRAIN)) {
-                warnings.add("Some alerts were still being retried to an Alertmanager when the reporter stopped.");
+        if (!drained(timeout -> {
+            try {
+                return alertmanagers.awaitIdle(timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            warnings.add("Interrupted while delivering the last alerts to the Alertmanagers.");
+        }, config.alertmanager().retry(), "Alertmanagers")) {
+            warnings.add("Some alerts were still being retried to an Alertmanager when the reporter stopped.");
         }
-        alertmanagers.failures().forEach(warnings::add);
+    }
+
+    /**
+     * Waits for subscribers to deliver what they hold, as long as their retries may take; says so on the console
+     * when that takes more than a moment (a subscriber is down at the end of the run).
+     */
+    private boolean drained(java.util.function.Predicate<Duration> awaitIdle, DeliveryRetry retry, String who) {
+        if (awaitIdle.test(Duration.ofSeconds(1))) {
+            return true;
+        }
+        Duration left = retry.retryFor().plus(retry.requestTimeout()).plus(DRAIN_MARGIN);
+        config.console().accept("Delivering the last alerts to the " + who + " (retrying for up to "
+                + left.toSeconds() + " s; --alert-retry-for sets it)");
+        return awaitIdle.test(left);
     }
 
     private static ReporterResult result(RunReport report, List<ThresholdOutcome> outcomes, boolean complete,

@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * How alerts are posted to Alertmanagers ({@code POST URL/api/v2/alerts}). Immutable; {@link #DEFAULT} has no URL,
  * re-sends active alerts every 60 s (Alertmanager resolves an alert it has not heard of for its
- * {@code resolve_timeout}, 5 minutes by default), and retries a failed post from 500 ms, doubling up to 30 s.
+ * {@code resolve_timeout}, 5 minutes by default), and retries a failed post from 500 ms, doubling up to 30 s, for
+ * 10 minutes.
  *
  * @param urls            Alertmanager base URLs (http or https), e.g. {@code http://am:9093}; the path
  *                        {@code /api/v2/alerts} is added
@@ -24,10 +25,11 @@ import java.util.Optional;
  * @param maxBackoff      longest wait between two retries
  * @param requestTimeout  time one post may take
  * @param generatorUrl    the {@code generatorURL} of each alert (where the report is), or empty
+ * @param retryFor        how long an Alertmanager may fail before what its queue holds is given up
  */
 public record AlertmanagerSettings(List<URI> urls, Optional<String> authorization, Optional<Path> caFile,
                                    Duration resendInterval, Duration initialBackoff, Duration maxBackoff,
-                                   Duration requestTimeout, String generatorUrl) {
+                                   Duration requestTimeout, String generatorUrl, Duration retryFor) {
 
     /** The path posted to, under each base URL. */
     public static final String ALERTS_PATH = "/api/v2/alerts";
@@ -35,7 +37,7 @@ public record AlertmanagerSettings(List<URI> urls, Optional<String> authorizatio
     /** No URL; the default timings. */
     public static final AlertmanagerSettings DEFAULT = new AlertmanagerSettings(List.of(), Optional.empty(),
             Optional.empty(), Duration.ofSeconds(60), Duration.ofMillis(500), Duration.ofSeconds(30),
-            Duration.ofSeconds(10), "");
+            Duration.ofSeconds(10), "", DeliveryRetry.DEFAULT_RETRY_FOR);
 
     /**
      * Checks the values.
@@ -54,7 +56,7 @@ public record AlertmanagerSettings(List<URI> urls, Optional<String> authorizatio
                         + url + "'");
             }
         }
-        for (Duration d : List.of(resendInterval, initialBackoff, maxBackoff, requestTimeout)) {
+        for (Duration d : List.of(resendInterval, initialBackoff, maxBackoff, requestTimeout, retryFor)) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("Alertmanager intervals and timeouts must be positive, not " + d);
             }
@@ -67,30 +69,42 @@ public record AlertmanagerSettings(List<URI> urls, Optional<String> authorizatio
     /** A copy with other base URLs. */
     public AlertmanagerSettings withUrls(List<URI> value) {
         return new AlertmanagerSettings(value, authorization, caFile, resendInterval, initialBackoff, maxBackoff,
-                requestTimeout, generatorUrl);
+                requestTimeout, generatorUrl, retryFor);
     }
 
     /** A copy with another {@code Authorization} header value (empty for none). */
     public AlertmanagerSettings withAuthorization(Optional<String> value) {
         return new AlertmanagerSettings(urls, value, caFile, resendInterval, initialBackoff, maxBackoff,
-                requestTimeout, generatorUrl);
+                requestTimeout, generatorUrl, retryFor);
     }
 
     /** A copy that trusts the CA certificates of this PEM file (empty: the JDK's trust store). */
     public AlertmanagerSettings withCaFile(Optional<Path> value) {
         return new AlertmanagerSettings(urls, authorization, value, resendInterval, initialBackoff, maxBackoff,
-                requestTimeout, generatorUrl);
+                requestTimeout, generatorUrl, retryFor);
     }
 
     /** A copy with other timings. */
     public AlertmanagerSettings withTimings(Duration resend, Duration initial, Duration max, Duration timeout) {
-        return new AlertmanagerSettings(urls, authorization, caFile, resend, initial, max, timeout, generatorUrl);
+        return new AlertmanagerSettings(urls, authorization, caFile, resend, initial, max, timeout, generatorUrl,
+                retryFor);
     }
 
     /** A copy with another {@code generatorURL}. */
     public AlertmanagerSettings withGeneratorUrl(String value) {
         return new AlertmanagerSettings(urls, authorization, caFile, resendInterval, initialBackoff, maxBackoff,
-                requestTimeout, value);
+                requestTimeout, value, retryFor);
+    }
+
+    /** A copy that retries a failing Alertmanager for this long. */
+    public AlertmanagerSettings withRetryFor(Duration value) {
+        return new AlertmanagerSettings(urls, authorization, caFile, resendInterval, initialBackoff, maxBackoff,
+                requestTimeout, generatorUrl, value);
+    }
+
+    /** The retry settings, shared with the other subscribers' delivery. */
+    public DeliveryRetry retry() {
+        return new DeliveryRetry(initialBackoff, maxBackoff, retryFor, requestTimeout);
     }
 
     /** The URL posted to for a base URL: its path with {@value #ALERTS_PATH} appended. */
@@ -107,6 +121,6 @@ public record AlertmanagerSettings(List<URI> urls, Optional<String> authorizatio
         return "AlertmanagerSettings[urls=" + urls + ", authorization=" + (authorization.isEmpty() ? "none" : "(set)")
                 + ", caFile=" + caFile.map(Path::toString).orElse("none") + ", resendInterval=" + resendInterval
                 + ", initialBackoff=" + initialBackoff + ", maxBackoff=" + maxBackoff + ", requestTimeout="
-                + requestTimeout + ", generatorUrl=" + generatorUrl + "]";
+                + requestTimeout + ", generatorUrl=" + generatorUrl + ", retryFor=" + retryFor + "]";
     }
 }

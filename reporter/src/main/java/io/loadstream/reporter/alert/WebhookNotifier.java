@@ -4,174 +4,107 @@ import io.loadstream.events.Alert;
 import java.net.URI;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.Optional;
 import java.util.function.Consumer;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.eclipse.jetty.client.BytesRequestContent;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.http.HttpMethod;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Posts each alert state change to every configured webhook, in Alertmanager's format
- * ({@link AlertmanagerPayload}), with Jetty's HttpClient.
+ * Posts each alert state change to every configured webhook, in Alertmanager's webhook format
+ * ({@link AlertmanagerPayload#of}).
  *
  * <ul>
- *   <li>{@link #accept} returns at once: delivery runs on the client's and a scheduler's threads.</li>
- *   <li>Each state (fingerprint, status, start) is sent at most once per URL, however often it is accepted.</li>
- *   <li>A failed attempt (no answer within the timeout, or a status other than 2xx) is retried with exponential
- *       backoff; after {@code maxAttempts} the notification is given up, logged as an error and reported to the
- *       give-up listener.</li>
- *   <li>Notifications to one URL are delivered in order: the next waits until the previous one succeeded or was
- *       given up, so a receiver never sees "resolved" before "firing".</li>
+ *   <li>{@link #accept} returns at once. Each URL has its own queue and thread ({@link SubscriberQueue}), so a
+ *       slow, hanging or dead receiver delays neither the reporter nor the other receivers.</li>
+ *   <li>Each URL gets every state change in order, each at most once however often it is accepted: "firing" before
+ *       its "resolved". A failed attempt (no answer within the timeout, a 5xx, 408 or 429) is retried with
+ *       exponential backoff for {@link WebhookSettings#retryFor} (10 minutes by default) while the receiver fails;
+ *       then what its queue holds is given up and reported to the give-up listener. Another 4xx is a refusal, given
+ *       up at once. A "resolved" whose "firing" was given up is never sent.</li>
+ *   <li>Delivery is at-least-once: a request that timed out may have arrived, and is sent again. Every request
+ *       carries {@value SubscriberQueue#IDEMPOTENCY_HEADER}{@code : <fingerprint>-<firing|resolved>-<startsAtMs>}
+ *       so that a receiver drops repeats.</li>
  * </ul>
  *
  * <p>With a secret, each request carries {@value #SIGNATURE_HEADER}{@code : sha256=<hex>}, the HMAC-SHA256 of the
  * body under the secret. Thread-safe.
  */
-public final class WebhookNotifier implements AlertSink {
+public final class WebhookNotifier implements SubscriberSink {
 
     /** The signature header: {@code sha256=} and the lower-case hex HMAC-SHA256 of the body. */
     public static final String SIGNATURE_HEADER = "X-Loadstream-Signature";
 
-    private static final Logger LOG = LoggerFactory.getLogger(WebhookNotifier.class);
+    /** The idempotency header of every notification: {@code <fingerprint>-<firing|resolved>-<startsAtMs>}. */
+    public static final String IDEMPOTENCY_HEADER = SubscriberQueue.IDEMPOTENCY_HEADER;
 
     private final WebhookSettings settings;
-    private final HttpClient client;
-    private final ScheduledExecutorService scheduler;
-    private final Consumer<String> onGiveUp;
-    private final Set<String> sent = new HashSet<>();
-    private final Map<URI, CompletableFuture<Void>> tails = new HashMap<>();
+    private final HttpPost http;
+    private final List<SubscriberQueue> queues = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
-    private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong attempts = new AtomicLong();
 
     /**
-     * Starts a notifier and its HTTP client.
+     * Starts a notifier: one queue and thread per URL.
      *
      * @param settings the URLs, secret and retry settings
-     * @param onGiveUp told one sentence each time a notification is given up (e.g. to print it); not null
-     * @throws IllegalStateException when the HTTP client does not start
+     * @param onGiveUp told each time notifications are given up, from a delivery thread; not null
      */
-    public WebhookNotifier(WebhookSettings settings, Consumer<String> onGiveUp) {
+    public WebhookNotifier(WebhookSettings settings, Consumer<DeliveryFailure> onGiveUp) {
+        this(settings, onGiveUp, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a notifier on a clock.
+     *
+     * @param settings the URLs, secret and retry settings
+     * @param onGiveUp told each time notifications are given up, from a delivery thread; not null
+     * @param clock    the time of each failure
+     */
+    public WebhookNotifier(WebhookSettings settings, Consumer<DeliveryFailure> onGiveUp, Clock clock) {
         this.settings = settings;
-        this.onGiveUp = onGiveUp;
-        this.client = new HttpClient();
-        client.setName("loadstream-webhooks");
-        client.setConnectTimeout(settings.requestTimeout().toMillis());
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "loadstream-webhook-retry");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            client.start();
-        } catch (Exception e) {
-            scheduler.shutdownNow();
-            throw new IllegalStateException("Cannot start the webhook HTTP client: " + e.getMessage(), e);
+        this.http = new HttpPost(settings.requestTimeout(), Optional.empty());
+        int index = 0;
+        for (URI url : settings.urls()) {
+            queues.add(new SubscriberQueue(SubscriberQueue.label(url), "loadstream-webhook-" + index++,
+                    SubscriberQueue.Mode.IN_ORDER, settings.retry(), (batch, key) -> post(url, batch.get(0), key),
+                    failure -> {
+                        synchronized (failures) {
+                            failures.add(failure.message());
+                        }
+                        onGiveUp.accept(failure);
+                    }, clock));
         }
+    }
+
+    private SubscriberQueue.Attempt post(URI url, Alert alert, String idempotencyKey) throws InterruptedException {
+        byte[] body = AlertmanagerPayload.bytes(alert, settings.externalUrl());
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(IDEMPOTENCY_HEADER, idempotencyKey);
+        if (settings.secret().length > 0) {
+            headers.put(SIGNATURE_HEADER, "sha256=" + hmac(settings.secret(), body));
+        }
+        return http.post(url, body, headers);
     }
 
     @Override
     public void accept(Alert alert) {
-        if (settings.urls().isEmpty()) {
-            return;
-        }
-        String state = alert.getFingerprint() + "|" + alert.getStatus() + "|" + alert.getStartsAtMs();
-        byte[] body = AlertmanagerPayload.bytes(alert, settings.externalUrl());
-        String signature = settings.secret().length == 0 ? null : "sha256=" + hmac(settings.secret(), body);
-        synchronized (this) {
-            if (!sent.add(state)) {
-                return;
-            }
-            for (URI url : settings.urls()) {
-                String what = alert.getRule() + " " + alert.getStatus().name().toLowerCase(java.util.Locale.ROOT);
-                CompletableFuture<Void> previous = tails.getOrDefault(url, CompletableFuture.completedFuture(null));
-                tails.put(url, previous.thenCompose(ignored -> deliver(url, body, signature, what)));
-            }
-        }
+        queues.forEach(q -> q.offer(alert));
     }
 
-    private CompletableFuture<Void> deliver(URI url, byte[] body, String signature, String what) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        attempt(url, body, signature, what, 1, done);
-        return done;
+    @Override
+    public void acceptExcept(Alert alert, String subscriber) {
+        queues.stream().filter(q -> !q.subscriber().equals(subscriber)).forEach(q -> q.offer(alert));
     }
 
-    private void attempt(URI url, byte[] body, String signature, String what, int attempt,
-                         CompletableFuture<Void> done) {
-        attempts.incrementAndGet();
-        var request = client.newRequest(url)
-                .method(HttpMethod.POST)
-                .timeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .body(new BytesRequestContent("application/json", body));
-        if (signature != null) {
-            request.headers(headers -> headers.put(SIGNATURE_HEADER, signature));
-        }
-        request.send((Result result) -> {
-            String problem = problem(result);
-            if (problem == null) {
-                delivered.incrementAndGet();
-                done.complete(null);
-                return;
-            }
-            if (attempt >= settings.maxAttempts()) {
-                String message = "Gave up sending the alert '" + what + "' to " + url + " after " + attempt
-                        + " attempts; last failure: " + problem;
-                LOG.error(message);
-                synchronized (this) {
-                    failures.add(message);
-                }
-                onGiveUp.accept(message);
-                done.complete(null);
-                return;
-            }
-            Duration wait = backoff(attempt);
-            LOG.warn("Webhook {} attempt {} failed ({}); retrying in {} ms", url, attempt, problem, wait.toMillis());
-            try {
-                scheduler.schedule(() -> attempt(url, body, signature, what, attempt + 1, done), wait.toMillis(),
-                        TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                String message = "Gave up sending the alert '" + what + "' to " + url + ": the reporter is closing";
-                LOG.error(message);
-                onGiveUp.accept(message);
-                done.complete(null);
-            }
-        });
-    }
-
-    private static String problem(Result result) {
-        if (result.isFailed()) {
-            Throwable failure = result.getFailure();
-            return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": "
-                    + failure.getMessage());
-        }
-        int status = result.getResponse().getStatus();
-        return status >= 200 && status < 300 ? null : "HTTP status " + status;
-    }
-
-    /** The wait before attempt {@code attempt + 1}: initial * 2^(attempt-1), capped. */
-    Duration backoff(int attempt) {
-        long initial = settings.initialBackoff().toMillis();
-        long wait = initial << Math.min(30, attempt - 1);
-        return Duration.ofMillis(Math.min(wait, settings.maxBackoff().toMillis()));
+    /** The wait before retry {@code failedAttempts}: see {@link DeliveryRetry#backoff}. */
+    Duration backoff(int failedAttempts) {
+        return settings.retry().backoff(failedAttempts);
     }
 
     /**
@@ -198,16 +131,13 @@ public final class WebhookNotifier implements AlertSink {
      * @return true when everything was settled in time
      */
     public boolean awaitIdle(Duration timeout) {
-        CompletableFuture<?>[] pending;
-        synchronized (this) {
-            pending = tails.values().toArray(new CompletableFuture<?>[0]);
-        }
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            CompletableFuture.allOf(pending).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
+            for (SubscriberQueue queue : queues) {
+                if (!queue.awaitEmpty(deadline)) {
+                    return false;
+                }
+            }
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -217,27 +147,24 @@ public final class WebhookNotifier implements AlertSink {
 
     /** Notifications delivered (2xx), counting each URL. */
     public long delivered() {
-        return delivered.get();
+        return queues.stream().mapToLong(SubscriberQueue::delivered).sum();
     }
 
     /** HTTP attempts made so far, retries included. */
     public long attempts() {
-        return attempts.get();
+        return queues.stream().mapToLong(SubscriberQueue::attempts).sum();
     }
 
-    /** One sentence per notification given up. */
-    public synchronized List<String> failures() {
-        return List.copyOf(failures);
+    /** One sentence per give-up. */
+    public List<String> failures() {
+        synchronized (failures) {
+            return List.copyOf(failures);
+        }
     }
 
-    /** Stops the retries and the HTTP client; notifications still pending are dropped (see {@link #awaitIdle}). */
+    /** Stops the queues; what they still hold is given up and reported (see {@link #awaitIdle}). Idempotent. */
     @Override
     public void close() {
-        scheduler.shutdownNow();
-        try {
-            client.stop();
-        } catch (Exception e) {
-            LOG.warn("The webhook HTTP client did not stop cleanly: {}", e.toString());
-        }
+        queues.forEach(SubscriberQueue::stop);
     }
 }

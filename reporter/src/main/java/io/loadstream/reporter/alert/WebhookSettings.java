@@ -5,28 +5,29 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How webhooks are delivered. Immutable; {@link #DEFAULT} retries 5 times from 500 ms, doubling up to 8 s, with a
- * 10 s timeout per attempt (so one notification gives up after about 65 s at worst).
+ * How webhooks are delivered. Immutable; {@link #DEFAULT} retries a failing receiver for 10 minutes, from 500 ms
+ * between attempts doubling up to 30 s, with a 10 s timeout per attempt.
  *
  * @param urls            where to POST each alert state change (http or https)
  * @param secret          HMAC-SHA256 key for the {@value WebhookNotifier#SIGNATURE_HEADER} header; empty for none
- * @param maxAttempts     attempts per notification and URL before giving up, at least 1
+ * @param retryFor        how long a receiver may fail before what its queue holds is given up; positive
  * @param initialBackoff  wait before the first retry; each later retry waits twice as long
  * @param maxBackoff      longest wait between attempts
  * @param requestTimeout  total time one attempt may take
  * @param externalUrl     the {@code externalURL} of the payload; may be empty
  */
-public record WebhookSettings(List<URI> urls, byte[] secret, int maxAttempts, Duration initialBackoff,
+public record WebhookSettings(List<URI> urls, byte[] secret, Duration retryFor, Duration initialBackoff,
                               Duration maxBackoff, Duration requestTimeout, String externalUrl) {
 
     /** No URL, no secret, default delivery settings. */
-    public static final WebhookSettings DEFAULT = new WebhookSettings(List.of(), new byte[0], 5,
-            Duration.ofMillis(500), Duration.ofSeconds(8), Duration.ofSeconds(10), "");
+    public static final WebhookSettings DEFAULT = new WebhookSettings(List.of(), new byte[0],
+            DeliveryRetry.DEFAULT_RETRY_FOR, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ofSeconds(10),
+            "");
 
     /**
      * Checks the values.
      *
-     * @throws IllegalArgumentException when a URL is not absolute http(s), or a count or duration is out of range
+     * @throws IllegalArgumentException when a URL is not absolute http(s), or a duration is out of range
      */
     public WebhookSettings {
         urls = List.copyOf(urls);
@@ -39,31 +40,34 @@ public record WebhookSettings(List<URI> urls, byte[] secret, int maxAttempts, Du
                         + url + "'");
             }
         }
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("Webhook attempts must be at least 1, not " + maxAttempts);
-        }
-        if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0 || requestTimeout.isNegative()
-                || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("Webhook backoff and timeout must be positive, with maxBackoff >= "
-                    + "initialBackoff");
-        }
+        new DeliveryRetry(initialBackoff, maxBackoff, retryFor, requestTimeout);
+    }
+
+    /** The retry settings, shared with the other subscribers' delivery. */
+    public DeliveryRetry retry() {
+        return new DeliveryRetry(initialBackoff, maxBackoff, retryFor, requestTimeout);
     }
 
     /** A copy with other URLs. */
     public WebhookSettings withUrls(List<URI> newUrls) {
-        return new WebhookSettings(newUrls, secret, maxAttempts, initialBackoff, maxBackoff, requestTimeout,
+        return new WebhookSettings(newUrls, secret, retryFor, initialBackoff, maxBackoff, requestTimeout,
                 externalUrl);
     }
 
     /** A copy with another secret (empty for none). */
     public WebhookSettings withSecret(byte[] newSecret) {
-        return new WebhookSettings(urls, newSecret, maxAttempts, initialBackoff, maxBackoff, requestTimeout,
+        return new WebhookSettings(urls, newSecret, retryFor, initialBackoff, maxBackoff, requestTimeout,
                 externalUrl);
     }
 
-    /** A copy with other retry settings. */
-    public WebhookSettings withRetries(int attempts, Duration initial, Duration max, Duration timeout) {
-        return new WebhookSettings(urls, secret, attempts, initial, max, timeout, externalUrl);
+    /** A copy with other retry settings: how long to retry, the first and longest backoff, the timeout. */
+    public WebhookSettings withRetries(Duration newRetryFor, Duration initial, Duration max, Duration timeout) {
+        return new WebhookSettings(urls, secret, newRetryFor, initial, max, timeout, externalUrl);
+    }
+
+    /** A copy that retries a failing receiver for this long. */
+    public WebhookSettings withRetryFor(Duration value) {
+        return new WebhookSettings(urls, secret, value, initialBackoff, maxBackoff, requestTimeout, externalUrl);
     }
 
     /** The secret; a copy. */
@@ -75,21 +79,21 @@ public record WebhookSettings(List<URI> urls, byte[] secret, int maxAttempts, Du
     @Override
     public boolean equals(Object other) {
         return other instanceof WebhookSettings o && urls.equals(o.urls) && java.util.Arrays.equals(secret, o.secret)
-                && maxAttempts == o.maxAttempts && initialBackoff.equals(o.initialBackoff)
+                && retryFor.equals(o.retryFor) && initialBackoff.equals(o.initialBackoff)
                 && maxBackoff.equals(o.maxBackoff) && requestTimeout.equals(o.requestTimeout)
                 && externalUrl.equals(o.externalUrl);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(urls, java.util.Arrays.hashCode(secret), maxAttempts, initialBackoff,
+        return java.util.Objects.hash(urls, java.util.Arrays.hashCode(secret), retryFor, initialBackoff,
                 maxBackoff, requestTimeout, externalUrl);
     }
 
     @Override
     public String toString() {
         return "WebhookSettings[urls=" + urls + ", secret=" + (secret.length == 0 ? "none" : "(set)")
-                + ", maxAttempts=" + maxAttempts + ", initialBackoff=" + initialBackoff + ", maxBackoff="
+                + ", retryFor=" + retryFor + ", initialBackoff=" + initialBackoff + ", maxBackoff="
                 + maxBackoff + ", requestTimeout=" + requestTimeout + "]";
     }
 }

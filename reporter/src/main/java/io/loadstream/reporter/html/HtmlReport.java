@@ -181,6 +181,7 @@ public final class HtmlReport {
         SystemSection.table(html, report);
         findings(html, report);
         alerts(html, report.alerts());
+        deliveryFailures(html, report);
 
         html.append("</main><script>").append(SCRIPT).append("</script></body></html>\n");
         return html.toString();
@@ -459,6 +460,22 @@ public final class HtmlReport {
                     .append("</td><td>")
                     .append(Html.escape(Alerts.number(alert.getObserved()))).append("</td><td class=\"text\">")
                     .append(Html.escape(alert.getSummary())).append("</td></tr>");
+        }
+        html.append("</tbody></table>\n");
+    }
+
+    /** The alert notifications subscribers did not get; nothing when every one was delivered. */
+    private static void deliveryFailures(StringBuilder html, RunReport report) {
+        if (report.deliveryFailures().isEmpty()) {
+            return;
+        }
+        html.append("<p class=\"bad\">").append(report.deliveryFailureCount())
+                .append(" alert notification(s) were not delivered:</p><table class=\"left\"><thead><tr>")
+                .append("<th>subscriber</th><th>notifications</th><th>at</th><th>why</th></tr></thead><tbody>");
+        for (io.loadstream.reporter.alert.DeliveryFailure f : report.deliveryFailures()) {
+            html.append("<tr><td>").append(Html.escape(f.subscriber())).append("</td><td>")
+                    .append(f.notifications()).append("</td><td>").append(Html.escape(time(f.atMs())))
+                    .append("</td><td class=\"text\">").append(Html.escape(f.message())).append("</td></tr>");
         }
         html.append("</tbody></table>\n");
     }

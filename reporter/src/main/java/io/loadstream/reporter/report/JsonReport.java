@@ -236,6 +236,18 @@ public final class JsonReport {
         for (Alert alert : report.alerts()) {
             alerts.add(AlertsFile.toJson(alert));
         }
+        // What alert subscribers did not get (given up, refused, or withheld), so that a silent subscriber shows.
+        ObjectNode delivery = root.putObject("alert_delivery");
+        delivery.put("delivery_failures", report.deliveryFailureCount());
+        ArrayNode deliveryFailures = delivery.putArray("failures");
+        for (io.loadstream.reporter.alert.DeliveryFailure f : report.deliveryFailures()) {
+            ObjectNode n = deliveryFailures.addObject();
+            n.put("subscriber", f.subscriber());
+            n.put("notifications", f.notifications());
+            n.put("last_problem", f.lastProblem());
+            n.put("at", iso(f.atMs()));
+            n.put("message", f.message());
+        }
         DriftJson.put(root, report.drift());
         CapacityJson.put(root, report.capacity());
         // The timeline's resolutions: "timeline" holds the whole run in steps of step_s, merged exactly from the

@@ -29,6 +29,26 @@ public final class ReportBuilder {
     }
 
     /**
+     * Builds the report, with the alert notifications that subscribers did not get.
+     *
+     * @param data             the run
+     * @param thresholds       every verdict
+     * @param alerts           every alert state change
+     * @param warnings         sentences about gaps in the data
+     * @param complete         whether the final totals and every window arrived
+     * @param deliveryFailures what alert subscribers did not get
+     * @return the report
+     */
+    public static RunReport build(RunData data, List<ThresholdOutcome> thresholds, List<Alert> alerts,
+                                  List<String> warnings, boolean complete,
+                                  List<io.loadstream.reporter.alert.DeliveryFailure> deliveryFailures) {
+        RunReport r = build(data, thresholds, alerts, warnings, complete);
+        return new RunReport(r.run(), r.summary(), r.endpoints(), r.thresholds(), r.slowEndpoints(),
+                r.errorEndpoints(), r.bottlenecks(), r.timeline(), r.vus(), r.system(), r.alerts(), r.drift(),
+                r.resolution(), r.capacity(), r.vusPerSecond(), r.scenarios(), deliveryFailures);
+    }
+
+    /**
      * Builds the report.
      *
      * @param data       what was read about the run

@@ -31,13 +31,36 @@ import java.util.Map;
  * @param capacity        the USL capacity estimate of a stepped run, or why there is none
  * @param vusPerSecond    active VUs per second from the heartbeats (rps NaN), thinned for long runs
  * @param scenarios       the load and each scenario's iterations, requests and errors
+ * @param deliveryFailures alert notifications that subscribers did not get, in order ({@code alert_delivery})
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
                         List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
                         TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
-                        Scenarios scenarios) {
+                        Scenarios scenarios, List<io.loadstream.reporter.alert.DeliveryFailure> deliveryFailures) {
+
+    /** Copies the list. */
+    public RunReport {
+        deliveryFailures = List.copyOf(deliveryFailures);
+    }
+
+    /** A report whose alerts reached every subscriber (or that had none). */
+    public RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
+                     List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
+                     List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
+                     List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
+                     TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
+                     Scenarios scenarios) {
+        this(run, summary, endpoints, thresholds, slowEndpoints, errorEndpoints, bottlenecks, timeline, vus, system,
+                alerts, drift, resolution, capacity, vusPerSecond, scenarios, List.of());
+    }
+
+    /** Notifications that subscribers did not get, summed over {@link #deliveryFailures}. */
+    public long deliveryFailureCount() {
+        return deliveryFailures.stream().mapToLong(io.loadstream.reporter.alert.DeliveryFailure::notifications)
+                .sum();
+    }
 
     /**
      * Identity and timing of the run.

@@ -54,7 +54,7 @@ class AlertmanagerNotifierTest {
                 .withAuthorization(Optional.of(TOKEN))
                 .withTimings(resend, Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(10))
                 .withGeneratorUrl("file:///tmp/out/report.html");
-        AlertmanagerNotifier notifier = new AlertmanagerNotifier(settings, clock, gaveUp::add);
+        AlertmanagerNotifier notifier = new AlertmanagerNotifier(settings, clock, f -> gaveUp.add(f.message()));
         open.add(0, notifier);
         return notifier;
     }

@@ -61,7 +61,8 @@ class AlertmanagerTlsTest {
                 .withAuthorization(Optional.of(TOKEN))
                 .withCaFile(Optional.of(pem));
         List<String> gaveUp = new CopyOnWriteArrayList<>();
-        AlertmanagerNotifier notifier = new AlertmanagerNotifier(settings, Clock.systemUTC(), gaveUp::add);
+        AlertmanagerNotifier notifier = new AlertmanagerNotifier(settings, Clock.systemUTC(),
+                f -> gaveUp.add(f.message()));
         try {
             // when
             notifier.accept(TestAlerts.firing("weekly-42", "p(95)<900", EventFixtures.nowMs() - 1_000));
