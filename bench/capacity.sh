@@ -37,7 +37,10 @@ require_tools jq
 build_distribution "$root"
 cli() { java -cp "$lib/*" io.loadstream.cli.LoadstreamCommand "$@"; }
 # One broker for both runs (each run gets its own topics), so that neither waits for an embedded one to start.
-start_broker "$root" "$kafka_port" "$work"
+# As common.sh's start_broker, with more time (as bench/soak.sh): this bench often shares a busy machine.
+cli broker --port "$kafka_port" --dir "$work/broker" --start-timeout 300 > "$work/broker.out" 2>&1 &
+pids+=($!)
+await_line "$work/broker.out" "listening on" 320 "The broker" "$!"
 
 # The plan: a 2 s ramp to each level, then a hold; 2 s windows, so that each hold gives (HOLD/2 - 2) steady ones.
 plan() {

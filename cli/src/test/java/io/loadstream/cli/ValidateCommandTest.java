@@ -92,7 +92,7 @@ class ValidateCommandTest {
                 """);
 
         assertThat(cli.run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
-        assertThat(cli.err()).contains(plan + ":8:20: Threshold 'http_req_duration: drift_p95_ms_per_h<50': ")
+        assertThat(cli.err()).contains(plan + ":8:19: Threshold 'http_req_duration: drift_p95_ms_per_h<50': ")
                 .contains("takes no window").contains("has 1 error");
         InProcessCli run = new InProcessCli();
         assertThat(run.run("run", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
