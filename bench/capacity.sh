@@ -5,14 +5,14 @@
 #   demo:  `loadstream demo-target --workers DEMO_WORKERS --seed 1`, one endpoint (GET /api/review/campaigns,
 #          service time median 150 ms): its worker pool is its ceiling, DEMO_WORKERS / mean service time;
 #   fixed: bench/FixedWorkers.java, the JDK's HTTP server with FIXED_WORKERS threads that each hold a request for
-#          FIXED_SERVICE_MS: ceiling FIXED_WORKERS x 1000 / FIXED_SERVICE_MS req/s (4 x 50 ms: 80 req/s),
+#          FIXED_SERVICE_MS: ceiling FIXED_WORKERS x 1000 / FIXED_SERVICE_MS req/s (4 x 100 ms: 40 req/s),
 # and prints, from each performance_report.json, the plateaus, the fitted capacity, and its `validation`: the law
 # refitted on the plateaus up to 60% of the measured peak's concurrency, its predicted peak against the measured
 # one, and their ratio.
 #
 #   bench/capacity.sh [HOLD_SECONDS=20] [TARGETS="demo fixed"]
-#   DEMO_WORKERS=8 DEMO_LEVELS="1 2 3 4 6 8 10 12 16 20 24" FIXED_WORKERS=4 FIXED_SERVICE_MS=50
-#   FIXED_LEVELS="1 2 3 4 5 6 8 10 12" bench/capacity.sh      (the defaults)
+#   DEMO_WORKERS=8 DEMO_LEVELS="1 2 3 4 6 8 10 12 16 20 24" FIXED_WORKERS=4 FIXED_SERVICE_MS=100
+#   FIXED_LEVELS="1 2 3 4 6 8 10 12 16 20 24" bench/capacity.sh      (the defaults)
 # Figures: docs/CAPACITY.md ("The goal") and docs/PERFORMANCE.md ("Capacity"). Works on a fresh clone (the
 # launcher builds the distribution with `package`; nothing is installed into ~/.m2). Needs jq (installed with
 # apt-get when missing and run as root on Debian/Ubuntu; BENCH_INSTALL=0 forbids it).
@@ -25,8 +25,8 @@ targets="${2:-demo fixed}"
 demo_workers="${DEMO_WORKERS:-8}"
 demo_levels="${DEMO_LEVELS:-1 2 3 4 6 8 10 12 16 20 24}"
 fixed_workers="${FIXED_WORKERS:-4}"
-fixed_service_ms="${FIXED_SERVICE_MS:-50}"
-fixed_levels="${FIXED_LEVELS:-1 2 3 4 5 6 8 10 12}"
+fixed_service_ms="${FIXED_SERVICE_MS:-100}"
+fixed_levels="${FIXED_LEVELS:-1 2 3 4 6 8 10 12 16 20 24}"
 demo_port=18091
 fixed_port=18092
 kafka_port=19391
@@ -94,9 +94,9 @@ for target in $targets; do
       ;;
     fixed)
       java "$root/bench/FixedWorkers.java" "$fixed_port" "$fixed_workers" "$fixed_service_ms" \
-        > "$work/fixed.out" 2>&1 &
+        > "$work/fixed-server.out" 2>&1 &
       pids+=($!)
-      await_line "$work/fixed.out" "listening on" 60 "The fixed-worker server" "$!"
+      await_line "$work/fixed-server.out" "listening on" 60 "The fixed-worker server" "$!"
       plan fixed "http://127.0.0.1:$fixed_port" /work "$fixed_levels" ""
       measure fixed "$(echo "$fixed_workers * 1000 / $fixed_service_ms" | bc -l | xargs printf '%.1f')"
       ;;
