@@ -74,7 +74,7 @@ measure() {
     if .model == null then "no estimate: \(.reason)" else
     "fit on all plateaus: peak \(.max_throughput_rps) req/s (95% CI \(.max_throughput_ci95[0])-\(.max_throughput_ci95[1])) at N=\(.at_concurrency), knee \(.knee_concurrency), R2 \(.r2); known ceiling \($ceiling) req/s" end' "$json"
   jq -r '.capacity.validation // empty |
-    "fit on the \(.plateaus_used) plateaus up to N=\(.fit_up_to_concurrency) (60% of the measured peak'"'"'s N): predicted \(.predicted_peak_rps) req/s, measured \(.measured_peak_rps) req/s, ratio \(((.predicted_peak_rps / .measured_peak_rps) * 1000 | round) / 1000) (error \(.error_percent)%): " +
+    "fit on the \(.plateaus_used) plateaus up to N=\(.fit_up_to_concurrency) (60% of the measured peak'"'"'s N=\(.measured_peak_concurrency)): predicted \(.predicted_peak_rps) req/s, measured \(.measured_peak_rps) req/s, ratio \(((.predicted_peak_rps / .measured_peak_rps) * 1000 | round) / 1000) (error \(.error_percent)%): " +
     (if (.error_percent | fabs) <= 15 then "WITHIN ±15%" else "OUTSIDE ±15%" end)' "$json"
   jq -e '.capacity.validation' "$json" >/dev/null || echo "validation: none (fewer than 3 plateaus below 60% of the peak's concurrency, or no peak in their fit)"
   echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -89,8 +89,8 @@ for target in $targets; do
       await_line "$work/demo-target.out" "listening on" 60 "The demo target" "$!"
       plan demo "http://127.0.0.1:$demo_port" /api/review/campaigns "$demo_levels" \
         ', headers: {Authorization: "Bearer loadstream-demo"}'
-      # Its ceiling: workers / mean service time; the mean is the latency at 1 VU, where nothing queues.
-      measure demo "$demo_workers / mean service time (the 1-VU plateau's mean latency)"
+      # Its ceiling: workers / mean service time (the profile REVIEW_CAMPAIGNS of docs/DEMO_TARGET.md).
+      measure demo "$demo_workers workers / mean service time of GET /api/review/campaigns"
       ;;
     fixed)
       java "$root/bench/FixedWorkers.java" "$fixed_port" "$fixed_workers" "$fixed_service_ms" \
