@@ -35,10 +35,12 @@ source "$root/bench/common.sh"
 bench_work capacity
 require_tools jq
 build_distribution "$root"
-cli() { java -cp "$lib/*" io.loadstream.cli.LoadstreamCommand "$@"; }
+# `java` itself, not a shell function, goes to the background: the exit trap stops the ids in `pids`, which must
+# be the JVMs' (a function in the background is a subshell, and stopping it would leave its JVM running).
+cli=(java -cp "$lib/*" io.loadstream.cli.LoadstreamCommand)
 # One broker for both runs (each run gets its own topics), so that neither waits for an embedded one to start.
 # As common.sh's start_broker, with more time (as bench/soak.sh): this bench often shares a busy machine.
-cli broker --port "$kafka_port" --dir "$work/broker" --start-timeout 300 > "$work/broker.out" 2>&1 &
+"${cli[@]}" broker --port "$kafka_port" --dir "$work/broker" --start-timeout 300 > "$work/broker.out" 2>&1 &
 pids+=($!)
 await_line "$work/broker.out" "listening on" 320 "The broker" "$!"
 
@@ -62,7 +64,7 @@ measure() {
   local name="$1" ceiling="$2" json="$work/$1/performance_report.json" code=0
   echo
   echo "== $name: $(cut -d' ' -f1-3 /proc/loadavg) load average at the start"
-  cli run "$work/$name.yaml" --bootstrap "127.0.0.1:$kafka_port" --out "$work/$name" > "$work/$name.out" 2>&1 || code=$?
+  "${cli[@]}" run "$work/$name.yaml" --bootstrap "127.0.0.1:$kafka_port" --out "$work/$name" > "$work/$name.out" 2>&1 || code=$?
   if [[ ! -f "$json" ]]; then
     cat "$work/$name.out" >&2
     echo "$name: the run wrote no report (exit $code)" >&2
@@ -84,7 +86,7 @@ echo "capacity bench: ${hold} s holds, 2 s windows; $(nproc) cores; targets: $ta
 for target in $targets; do
   case "$target" in
     demo)
-      cli demo-target --port "$demo_port" --workers "$demo_workers" --seed 1 > "$work/demo-target.out" 2>&1 &
+      "${cli[@]}" demo-target --port "$demo_port" --workers "$demo_workers" --seed 1 > "$work/demo-target.out" 2>&1 &
       pids+=($!)
       await_line "$work/demo-target.out" "listening on" 60 "The demo target" "$!"
       plan demo "http://127.0.0.1:$demo_port" /api/review/campaigns "$demo_levels" \
