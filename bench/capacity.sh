@@ -11,7 +11,7 @@
 # one, and their ratio.
 #
 #   bench/capacity.sh [HOLD_SECONDS=20] [TARGETS="demo fixed"]
-#   DEMO_WORKERS=8 DEMO_LEVELS="1 2 3 4 6 8 10 12 16 20 24" FIXED_WORKERS=4 FIXED_SERVICE_MS=100
+#   DEMO_WORKERS=8 DEMO_LEVELS="1 2 3 4 6 8 12 16 20 24 32 40" FIXED_WORKERS=4 FIXED_SERVICE_MS=100
 #   FIXED_LEVELS="1 2 3 4 6 8 10 12 16 20 24" bench/capacity.sh      (the defaults)
 # Figures: docs/CAPACITY.md ("The goal") and docs/PERFORMANCE.md ("Capacity"). Works on a fresh clone (the
 # launcher builds the distribution with `package`; nothing is installed into ~/.m2). Needs jq (installed with
@@ -23,7 +23,7 @@ hold="${1:-20}"
 targets="${2:-demo fixed}"
 [[ "$hold" =~ ^[0-9]+$ && "$hold" -ge 6 ]] || { sed -n '13,15p' "$0" >&2; echo "HOLD_SECONDS must be 6 or more" >&2; exit 104; }
 demo_workers="${DEMO_WORKERS:-8}"
-demo_levels="${DEMO_LEVELS:-1 2 3 4 6 8 10 12 16 20 24}"
+demo_levels="${DEMO_LEVELS:-1 2 3 4 6 8 12 16 20 24 32 40}"
 fixed_workers="${FIXED_WORKERS:-4}"
 fixed_service_ms="${FIXED_SERVICE_MS:-100}"
 fixed_levels="${FIXED_LEVELS:-1 2 3 4 6 8 10 12 16 20 24}"

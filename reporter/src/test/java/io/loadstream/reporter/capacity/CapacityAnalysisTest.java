@@ -159,12 +159,11 @@ class CapacityAnalysisTest {
         // 8 workers of 200 ms each: throughput N × 5 req/s up to 8 in flight, then flat at 40 req/s. Which flat
         // plateau reads highest is noise; the peak's concurrency is the highest one within noise of it.
         double[] levels = {1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24};
-        for (long seed = 1; seed <= 5; seed++) {
-            CapacityReport report = CapacityAnalysis.analyse(run(levels, n -> Math.min(n, 8) * 5, 0.01, 0, seed),
-                    List.of());
+        for (long seed = 1; seed <= 3; seed++) {
+            List<CapacityAnalysis.Window> windows = run(levels, n -> Math.min(n, 8) * 5, 0.01, 0, seed);
 
-            CapacityReport.Validation validation = report.validation();
-            assertThat(validation).as("seed %s: %s", seed, report.plateaus()).isNotNull();
+            CapacityReport.Validation validation = CapacityAnalysis.validation(CapacityAnalysis.plateaus(windows));
+            assertThat(validation).as("seed %s", seed).isNotNull();
             assertThat(validation.peakConcurrency()).as("seed %s", seed).isGreaterThan(16);
             assertThat(validation.upToConcurrency()).isLessThanOrEqualTo(0.6 * validation.peakConcurrency());
             assertThat(validation.predictedPeakRps()).as("seed %s", seed).isCloseTo(40, within(40 * 0.15));
