@@ -8,13 +8,32 @@ import io.loadstream.reporter.threshold.ThresholdRules;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Loads a plan the same way for every command ({@code validate}, {@code generate}, {@code run}), so that the
  * validation that {@code validate} shows is exactly the one that runs before any load starts.
  */
 final class PlanLoader {
+
+    /**
+     * The reporter's threshold language, options included: what the reporter would refuse at the end of the run (a
+     * drift threshold with a window) is refused before the run starts.
+     */
+    static final ThresholdSyntax REPORTER_THRESHOLDS = new ThresholdSyntax() {
+        @Override
+        public Optional<String> problem(String metric, String expression) {
+            return ThresholdRules.problem(metric, expression);
+        }
+
+        @Override
+        public Optional<String> problem(String metric, String expression, Duration window, Duration forDuration,
+                                        boolean abortOnFail, Duration delayAbortEval) {
+            return ThresholdRules.problem(metric, expression, window, forDuration, abortOnFail, delayAbortEval);
+        }
+    };
 
     private final Map<String, String> env;
     private final ThresholdSyntax thresholds;
@@ -26,7 +45,7 @@ final class PlanLoader {
 
     /** The loader for this process: its environment, and the reporter's threshold language. */
     static PlanLoader forProcess() {
-        return new PlanLoader(System.getenv(), ThresholdRules::problem);
+        return new PlanLoader(System.getenv(), REPORTER_THRESHOLDS);
     }
 
     /**

@@ -79,6 +79,27 @@ class ValidateCommandTest {
     }
 
     @Test
+    void aDriftThresholdWithAWindowIsRefusedBeforeAnyLoadByValidateAndRun() throws Exception {
+        Path plan = Files.writeString(tmp.resolve("drift.yaml"), """
+                name: shop
+                target: http://127.0.0.1:9
+                load: {executor: constant-vus, vus: 2, duration: 10s}
+                scenarios:
+                  - {name: browse, steps: [{method: GET, path: /items}]}
+                thresholds:
+                  http_req_duration:
+                    - {threshold: "drift_p95_ms_per_h<50", window: 5m}
+                """);
+
+        assertThat(cli.run("validate", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(cli.err()).contains(plan + ":8:19: Threshold 'http_req_duration: drift_p95_ms_per_h<50': ")
+                .contains("takes no window").contains("has 1 error");
+        InProcessCli run = new InProcessCli();
+        assertThat(run.run("run", plan.toString())).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(run.err()).contains("takes no window").contains("nothing was run");
+    }
+
+    @Test
     void aMissingPlanFileIsAConfigurationError() {
         Path missing = tmp.resolve("missing.yaml");
 

@@ -738,7 +738,9 @@ public final class PlanParser {
         if (expression == null) {
             return null;
         }
-        Optional<String> problem = thresholdSyntax.problem(metric, expression.strip());
+        Optional<String> problem = thresholdSyntax.problem(metric, expression.strip(),
+                window == null ? Duration.ZERO : window, forDuration == null ? Duration.ZERO : forDuration, abort,
+                delay == null ? Duration.ZERO : delay);
         if (problem.isPresent()) {
             error(expressionNode.location(), "Threshold '" + metric + ": " + expression + "': " + problem.get());
             return null;

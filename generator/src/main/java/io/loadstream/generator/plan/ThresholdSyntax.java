@@ -1,5 +1,6 @@
 package io.loadstream.generator.plan;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,4 +21,21 @@ public interface ThresholdSyntax {
      * @return one sentence saying what is wrong, without a location; empty when the threshold is valid
      */
     Optional<String> problem(String metric, String expression);
+
+    /**
+     * Checks one threshold with the options of its object form, which some expressions cannot take (a drift
+     * slope, judged once at the end, takes no window). By default only the expression is checked.
+     *
+     * @param metric         the metric key as written
+     * @param expression     the expression as written
+     * @param window         the {@code window} option; zero when absent
+     * @param forDuration    the {@code for} option; zero when absent
+     * @param abortOnFail    the {@code abort_on_fail} option
+     * @param delayAbortEval the {@code delay_abort_eval} option; zero when absent
+     * @return one sentence saying what is wrong, without a location; empty when the threshold is valid
+     */
+    default Optional<String> problem(String metric, String expression, Duration window, Duration forDuration,
+                                     boolean abortOnFail, Duration delayAbortEval) {
+        return problem(metric, expression);
+    }
 }

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.Random;
 import org.apache.commons.math3.stat.descriptive.rank.Median;
+import org.apache.commons.math3.stat.descriptive.moment.Variance;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 
 /**
@@ -156,7 +157,7 @@ public final class CapacityAnalysis {
             }
         }
         return new CapacityReport(model, "", model.peakRps(), interval[0], interval[1], model.peakConcurrency(),
-                model.kneeConcurrency(), slo, all, validation(points));
+                model.kneeConcurrency(), slo, all, validation(usable));
     }
 
     /** Splits the windows into runs at one load level and keeps their steady part. */
@@ -271,16 +272,41 @@ public final class CapacityAnalysis {
             Math.max(model.peakRps(), percentile.evaluate(values, 97.5))};
     }
 
-    private static CapacityReport.Validation validation(List<UslFit.Point> points) {
-        UslFit.Point peak = points.stream().max(Comparator.comparingDouble(UslFit.Point::rps)).orElseThrow();
-        List<UslFit.Point> lower = points.stream()
-                .filter(p -> p.concurrency() <= VALIDATION_SHARE * peak.concurrency()).toList();
+    /** A plateau's point, with the standard error of its throughput from the spread of its windows'. */
+    private record Level(UslFit.Point point, double rpsStandardError) {
+
+        static Level of(List<Window> group) {
+            double[] nx = littlesLaw(group);
+            double[] rps = group.stream().mapToDouble(Window::rps).toArray();
+            double se = rps.length < 2 ? 0 : Math.sqrt(new Variance().evaluate(rps) / rps.length);
+            return new Level(new UslFit.Point(nx[0], nx[1]), se);
+        }
+    }
+
+    /**
+     * The goal's check: the law fitted on the plateaus up to {@value #VALIDATION_SHARE} of the measured peak's
+     * concurrency, against the measured peak. Past a hard ceiling (a fixed pool of workers) throughput is flat and
+     * which flat plateau reads highest is noise, so the peak's concurrency is the highest one whose plateau is
+     * within two standard errors (of the difference) of the highest throughput; without a plateau past the peak
+     * that is the highest plateau's own.
+     */
+    static CapacityReport.Validation validation(List<List<Window>> groups) {
+        List<Level> levels = groups.stream().map(Level::of)
+                .sorted(Comparator.comparingDouble(l -> l.point().concurrency())).toList();
+        Level peak = levels.stream().max(Comparator.comparingDouble(l -> l.point().rps())).orElseThrow();
+        double peakConcurrency = levels.stream()
+                .filter(l -> peak.point().rps() - l.point().rps()
+                        <= 2 * Math.hypot(peak.rpsStandardError(), l.rpsStandardError()))
+                .mapToDouble(l -> l.point().concurrency()).max().orElseThrow();
+        List<UslFit.Point> lower = levels.stream().map(Level::point)
+                .filter(p -> p.concurrency() <= VALIDATION_SHARE * peakConcurrency).toList();
         if (lower.size() < 3) {
             return null;
         }
+        double measured = peak.point().rps();
         return UslFit.fit(lower).filter(m -> Double.isFinite(m.peakRps()))
                 .map(m -> new CapacityReport.Validation(lower.get(lower.size() - 1).concurrency(), lower.size(),
-                        m.peakRps(), peak.rps(), (m.peakRps() - peak.rps()) / peak.rps() * 100))
+                        m.peakRps(), measured, (m.peakRps() - measured) / measured * 100, peakConcurrency))
                 .orElse(null);
     }
 }

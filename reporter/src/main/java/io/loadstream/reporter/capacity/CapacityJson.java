@@ -61,6 +61,7 @@ public final class CapacityJson {
             n.put("plateaus_used", v.plateausUsed());
             n.put("predicted_peak_rps", round(v.predictedPeakRps()));
             n.put("measured_peak_rps", round(v.measuredPeakRps()));
+            n.put("measured_peak_concurrency", round(v.peakConcurrency()));
             n.put("error_percent", round(v.errorPercent()));
         }
     }

@@ -70,8 +70,10 @@ public record CapacityReport(UslFit.Model model, String reason, double maxRps, d
      * @param predictedPeakRps  the peak throughput of that fit
      * @param measuredPeakRps   the highest plateau throughput measured
      * @param errorPercent      (predicted − measured) / measured × 100
+     * @param peakConcurrency   the measured peak's concurrency: the highest concurrency whose plateau's throughput
+     *                          is within two standard errors of the highest (past a hard ceiling throughput is flat)
      */
     public record Validation(double upToConcurrency, int plateausUsed, double predictedPeakRps,
-                             double measuredPeakRps, double errorPercent) {
+                             double measuredPeakRps, double errorPercent, double peakConcurrency) {
     }
 }

@@ -15,11 +15,20 @@ import org.apache.commons.math3.util.Pair;
  * Gunther's Universal Scalability Law fitted by least squares (Commons Math's {@link LevenbergMarquardtOptimizer}):
  * throughput at concurrency N is {@code X(N) = λN / (1 + σ(N−1) + κN(N−1))}, where λ is the throughput of one
  * request in flight, σ the share of contention (serialized work) and κ the coherency cost (crosstalk). Parameters are
- * kept in their meaningful range (λ &gt; 0, 0 ≤ σ ≤ 1, κ ≥ 0) by clamping after each step. Stateless.
+ * kept in their range (λ &gt; 0, {@value #MIN_SIGMA} ≤ σ ≤ 1, κ ≥ 0) by clamping after each step.
+ *
+ * <p>A negative σ is Gunther's superlinear USL (Gunther, Puglia and Tomasette, "Hadoop Superlinear Scalability",
+ * ACM Queue 13(5), 2015): throughput per request in flight that first grows with the load, as it does on a target
+ * whose threads wake faster when busy or whose caches warm up. Held at σ ≥ 0, such points push λ up and the peak far
+ * above the data; the law with σ &lt; 0 still has its peak at √((1−σ)/κ). When the fitted σ &lt; 0 leaves the law
+ * without a finite positive throughput at every concurrency (a pole), the classic fit with σ ≥ 0 is used instead.
+ * Stateless.
  */
 public final class UslFit {
 
     private static final int MAX_EVALUATIONS = 10_000;
+    /** The lowest σ tried: below −1 the law's denominator is already negative at two requests in flight. */
+    static final double MIN_SIGMA = -1;
 
     private UslFit() {
     }
@@ -37,7 +46,7 @@ public final class UslFit {
      * The fitted law.
      *
      * @param lambda throughput per unit of concurrency without contention, requests per second
-     * @param sigma  contention, 0 to 1
+     * @param sigma  contention, −1 to 1 (negative: superlinear scaling)
      * @param kappa  coherency, at least 0
      * @param r2     coefficient of determination of the fit on its points (1 is perfect)
      */
@@ -90,6 +99,23 @@ public final class UslFit {
         if (points.size() < 3) {
             throw new IllegalArgumentException("A USL fit needs at least 3 points, not " + points.size());
         }
+        Optional<Model> superlinear = fit(points, MIN_SIGMA);
+        if (superlinear.isPresent() && superlinear.get().sigma() < 0 && !positiveEverywhere(superlinear.get())) {
+            return fit(points, 0);
+        }
+        return superlinear;
+    }
+
+    /**
+     * Whether the law's denominator {@code 1 + σm + κm(m+1)}, with m = N−1, stays positive for every N ≥ 1: it
+     * does when σ + κ ≥ 0, or else when that quadratic in m has no real root.
+     */
+    private static boolean positiveEverywhere(Model model) {
+        double linear = model.sigma() + model.kappa();
+        return linear >= 0 || linear * linear < 4 * model.kappa();
+    }
+
+    private static Optional<Model> fit(List<Point> points, double minSigma) {
         double[] n = points.stream().mapToDouble(Point::concurrency).toArray();
         double[] x = points.stream().mapToDouble(Point::rps).toArray();
         double lambda0 = 0;
@@ -117,7 +143,7 @@ public final class UslFit {
                             .parameterValidator(p -> {
                                 RealVector v = p.copy();
                                 v.setEntry(0, Math.max(1e-12, v.getEntry(0)));
-                                v.setEntry(1, Math.min(1, Math.max(0, v.getEntry(1))));
+                                v.setEntry(1, Math.min(1, Math.max(minSigma, v.getEntry(1))));
                                 v.setEntry(2, Math.max(0, v.getEntry(2)));
                                 return v;
                             })

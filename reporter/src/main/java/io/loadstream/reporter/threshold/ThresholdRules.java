@@ -35,8 +35,25 @@ public final class ThresholdRules {
      * @return one sentence describing the problem (no location), or empty when the threshold is valid
      */
     public static Optional<String> problem(String metricKey, String expression) {
+        return problem(metricKey, expression, Duration.ZERO, Duration.ZERO, false, Duration.ZERO);
+    }
+
+    /**
+     * Says what is wrong with a threshold and the options of its object form, if anything: what {@link
+     * #parse(ThresholdSpec)} would refuse at the end of the run, said before it starts.
+     *
+     * @param metricKey      the key of the plan's {@code thresholds} map
+     * @param expression     one threshold expression of that key
+     * @param window         the {@code window} option; zero when absent
+     * @param forDuration    the {@code for} option; zero when absent
+     * @param abortOnFail    the {@code abort_on_fail} option
+     * @param delayAbortEval the {@code delay_abort_eval} option; zero when absent
+     * @return one sentence describing the problem (no location), or empty when the threshold is valid
+     */
+    public static Optional<String> problem(String metricKey, String expression, Duration window,
+                                           Duration forDuration, boolean abortOnFail, Duration delayAbortEval) {
         try {
-            parse(metricKey, expression, Duration.ZERO, Duration.ZERO, false, Duration.ZERO);
+            parse(metricKey, expression, window, forDuration, abortOnFail, delayAbortEval);
             return Optional.empty();
         } catch (ThresholdSyntaxException e) {
             return Optional.of(e.getMessage());

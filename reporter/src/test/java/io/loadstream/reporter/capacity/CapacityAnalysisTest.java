@@ -137,4 +137,36 @@ class CapacityAnalysisTest {
         assertThat(validation.errorPercent()).isEqualTo(
                 (validation.predictedPeakRps() - validation.measuredPeakRps()) / validation.measuredPeakRps() * 100);
     }
+
+    @Test
+    void recoversThePeakOfSuperlinearParametersWithinTenPercent() {
+        // σ < 0: throughput per request in flight first grows with the load (Gunther's superlinear USL); peak
+        // 40.1 req/s at 10.5 in flight. Held at σ ≥ 0 the fit would put the peak far above the data.
+        UslFit.Model superlinear = new UslFit.Model(4, -0.1, 0.01, 1);
+        double[] levels = {1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24};
+        for (long seed = 1; seed <= 3; seed++) {
+            CapacityReport report = CapacityAnalysis.analyse(run(levels, superlinear::rps, 0.02, 0, seed), List.of());
+
+            assertThat(report.estimated()).as(report.reason()).isTrue();
+            assertThat(report.model().sigma()).as("seed %s", seed).isNegative();
+            assertThat(report.maxRps()).as("seed %s", seed).isCloseTo(superlinear.peakRps(),
+                    within(superlinear.peakRps() * 0.10));
+        }
+    }
+
+    @Test
+    void theLowerSixtyPercentOfAHardCeilingPredictItWithinFifteenPercent() {
+        // 8 workers of 200 ms each: throughput N × 5 req/s up to 8 in flight, then flat at 40 req/s. Which flat
+        // plateau reads highest is noise; the peak's concurrency is the highest one within noise of it.
+        double[] levels = {1, 2, 3, 4, 6, 8, 10, 12, 16, 20, 24};
+        for (long seed = 1; seed <= 3; seed++) {
+            List<CapacityAnalysis.Window> windows = run(levels, n -> Math.min(n, 8) * 5, 0.01, 0, seed);
+
+            CapacityReport.Validation validation = CapacityAnalysis.validation(CapacityAnalysis.plateaus(windows));
+            assertThat(validation).as("seed %s", seed).isNotNull();
+            assertThat(validation.peakConcurrency()).as("seed %s", seed).isGreaterThan(16);
+            assertThat(validation.upToConcurrency()).isLessThanOrEqualTo(0.6 * validation.peakConcurrency());
+            assertThat(validation.predictedPeakRps()).as("seed %s", seed).isCloseTo(40, within(40 * 0.15));
+        }
+    }
 }
