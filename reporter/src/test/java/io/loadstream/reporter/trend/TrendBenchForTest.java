@@ -39,8 +39,8 @@ public final class TrendBenchForTest {
                     Integer.parseInt(args.length > 2 ? args[2] : "800"));
             case "patterns" -> patterns();
             case "archive" -> archive(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-            default -> System.err.println("usage: aa [RUN_SD [LATEST_RUNS]] | aa-mixed [LATEST_RUNS] | p99 [TRIALS [REQUESTS_PER_WINDOW]] | patterns | "
-                    + "archive DIR RUNS ENDPOINTS");
+            default -> System.err.println("usage: aa [RUN_SD [LATEST_RUNS]] | aa-mixed [LATEST_RUNS] | "
+                    + "p99 [TRIALS [REQUESTS_PER_WINDOW]] | patterns | archive DIR RUNS ENDPOINTS");
         }
     }
 
