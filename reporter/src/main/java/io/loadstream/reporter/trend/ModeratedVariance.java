@@ -18,8 +18,9 @@ import org.apache.commons.math3.special.Gamma;
  * agree, {@code d0} is large and each borrows the common one. A t-test with the moderated spread has
  * {@code d0 + d} degrees of freedom and keeps its size under the prior's assumption.
  *
- * @param priorDf       {@code d0}, the prior's degrees of freedom: 0 for no moderation (too few variances to fit),
- *                      {@link Double#POSITIVE_INFINITY} when every variance estimates the same value
+ * @param priorDf       {@code d0}, the prior's degrees of freedom: 0 for no moderation (too few variances to fit);
+ *                      at most the sum of the fitted variances' degrees of freedom (reached when they differ by no
+ *                      more than chance explains)
  * @param priorVariance {@code s0^2}, the prior's variance (0 when {@code priorDf} is 0)
  */
 record ModeratedVariance(double priorDf, double priorVariance) {
@@ -49,11 +50,13 @@ record ModeratedVariance(double priorDf, double priorVariance) {
         int n = 0;
         double[] e = new double[variances.length];
         double meanTrigamma = 0;
+        double dataDf = 0;
         for (int i = 0; i < variances.length; i++) {
             if (variances[i] > 0 && Double.isFinite(variances[i]) && dfs[i] > 0) {
                 // log s^2 of a scaled chi-square has the mean log(sigma^2) + digamma(d/2) - log(d/2)
                 e[n++] = Math.log(variances[i]) - Gamma.digamma(dfs[i] / 2) + Math.log(dfs[i] / 2);
                 meanTrigamma += Gamma.trigamma(dfs[i] / 2);
+                dataDf += dfs[i];
             }
         }
         if (n < MIN_VARIANCES) {
@@ -70,12 +73,16 @@ record ModeratedVariance(double priorDf, double priorVariance) {
             sumSquares += (e[i] - mean) * (e[i] - mean);
         }
         // The spread of the log variances beyond what their own sampling explains is the prior's: trigamma(d0/2).
+        // The prior never counts for more degrees of freedom than the variances it was fitted from: with a few
+        // endpoints, limma's infinite d0 (all alike) would treat a common value measured from a handful of runs as
+        // exact.
         double excess = sumSquares / (n - 1) - meanTrigamma;
         if (excess <= 1e-12) {
-            return new ModeratedVariance(Double.POSITIVE_INFINITY, Math.exp(mean));
+            return new ModeratedVariance(dataDf, Math.exp(mean));
         }
         double half = inverseTrigamma(excess);
-        return new ModeratedVariance(2 * half, Math.exp(mean + Gamma.digamma(half) - Math.log(half)));
+        return new ModeratedVariance(Math.min(2 * half, dataDf),
+                Math.exp(mean + Gamma.digamma(half) - Math.log(half)));
     }
 
     // trigamma decreases from +infinity to 0 over (0, infinity), so the root is unique; trigamma(y) ~ 1/y for large y.

@@ -55,7 +55,7 @@ class ModeratedVarianceTest {
         ModeratedVariance fitted = ModeratedVariance.fit(variances, dfs(COUNT));
 
         // a chi-square spread alone: the prior is (nearly) exact, every variance becomes the common one
-        assertThat(fitted.priorDf()).isGreaterThan(100);
+        assertThat(fitted.priorDf()).isGreaterThan(100).isLessThanOrEqualTo(COUNT * DF);
         assertThat(fitted.priorVariance()).isCloseTo(9e-4, within(0.5e-4));
         assertThat(fitted.moderate(1e-2, DF)).isCloseTo(9e-4, within(2e-4));
     }
@@ -68,6 +68,14 @@ class ModeratedVarianceTest {
 
         assertThat(fitted.priorDf()).isBetween(0.8, 2.5);
         assertThat(fitted.moderate(1e-2, DF)).isGreaterThan(0.5e-2);
+    }
+
+    @Test
+    void aPriorFittedFromFewVariancesCountsForNoMoreThanTheirDegreesOfFreedom() {
+        ModeratedVariance fitted = ModeratedVariance.fit(new double[] {1e-4, 1.1e-4, 0.9e-4}, new double[] {1, 1, 1});
+
+        assertThat(fitted.priorDf()).isEqualTo(3);
+        assertThat(fitted.moderatedDf(1)).isEqualTo(4);
     }
 
     @Test
