@@ -100,9 +100,6 @@ record ModeratedVariance(double priorDf, double priorVariance) {
      * @return {@code (d0 s0^2 + d s^2) / (d0 + d)}; the sample variance when there is no prior
      */
     double moderate(double variance, double df) {
-        if (priorDf == Double.POSITIVE_INFINITY) {
-            return priorVariance;
-        }
         if (priorDf + df <= 0) {
             return variance;
         }
@@ -113,7 +110,7 @@ record ModeratedVariance(double priorDf, double priorVariance) {
      * The degrees of freedom of a moderated variance.
      *
      * @param df the sample variance's own degrees of freedom
-     * @return {@code d0 + d}, infinite when the prior is
+     * @return {@code d0 + d}
      */
     double moderatedDf(double df) {
         return priorDf + df;

@@ -26,7 +26,7 @@ import org.apache.commons.math3.stat.StatUtils;
  * Bayes method ({@link ModeratedVariance}, limma's), and it is never taken below the runs' own bootstrap variance.
  * The difference between the latest run and the baseline mean has the variance {@code v (1 + 1/k)}, {@code v} that
  * moderated variance; the statistic has Student's t distribution with {@code d0 + k - 1} degrees of freedom
- * (Commons Math), normal when the prior is exact. With one baseline run no spread can be measured: the variance is
+ * (Commons Math). With one baseline run no spread can be measured: the variance is
  * the two runs' bootstrap variances and the distribution normal, so only the tolerance guards against run-to-run
  * variance.
  *
