@@ -1,6 +1,8 @@
 package io.loadstream.reporter.archive;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -78,38 +80,164 @@ public final class ArchiveCodec {
      *                                  {@link ArchiveEntry#FORMAT_VERSION}
      */
     public static ArchiveEntry readEntry(JsonNode root) {
-        int version = root.path("version").asInt(-1);
-        if (version != ArchiveEntry.FORMAT_VERSION) {
-            throw new IllegalArgumentException("archive format version " + (version < 0 ? "missing" : version)
-                    + ", this loadstream reads version " + ArchiveEntry.FORMAT_VERSION);
+        try (JsonParser parser = root.traverse()) {
+            return readEntry(parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        Map<String, String> tags = new TreeMap<>();
-        root.path("tags").properties().forEach(e -> tags.put(e.getKey(), e.getValue().asText()));
-        Map<String, Map<TrendMetric, Estimate>> endpoints = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : root.path("endpoints").properties()) {
-            Map<TrendMetric, Estimate> figures = new EnumMap<>(TrendMetric.class);
-            for (TrendMetric metric : TrendMetric.values()) {
-                JsonNode figure = e.getValue().path(metric.jsonName());
-                if (!figure.path("value").isNumber()) {
-                    throw new IllegalArgumentException("endpoint " + e.getKey() + " has no " + metric.jsonName());
-                }
-                figures.put(metric, new Estimate(figure.path("value").asDouble(), figure.path("log_se").asDouble(),
-                        figure.path("ci95").path(0).asDouble(), figure.path("ci95").path(1).asDouble()));
-            }
-            endpoints.put(e.getKey(), figures);
-        }
-        return new ArchiveEntry(version, text(root, "plan"), text(root, "run_id"), root.path("started_at_ms").asLong(),
-                root.path("ended_at_ms").asLong(), root.path("loadstream_version").asText(),
-                root.path("generators").asInt(), tags, root.path("complete").asBoolean(false),
-                root.path("reason").asText(""), endpoints);
     }
 
-    private static String text(JsonNode root, String field) {
-        JsonNode node = root.get(field);
-        if (node == null || !node.isTextual() || node.asText().isEmpty()) {
+    /**
+     * Reads {@code entry.json} from its bytes, streaming: {@code trend} reads hundreds of entries, and a tree of each
+     * costs several times the parse.
+     *
+     * @param json UTF-8 JSON
+     * @return the entry
+     * @throws IllegalArgumentException when it is not JSON, a field is missing or malformed, or the version is not
+     *                                  {@link ArchiveEntry#FORMAT_VERSION}
+     */
+    public static ArchiveEntry readEntry(byte[] json) {
+        try (JsonParser parser = JSON.getFactory().createParser(json)) {
+            return readEntry(parser);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // One pass over the tokens; the version is checked first, whatever order the fields came in.
+    private static ArchiveEntry readEntry(JsonParser parser) throws IOException {
+        if (parser.nextToken() != JsonToken.START_OBJECT) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        EntryFields f = new EntryFields();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "version" -> f.version = token.isNumeric() ? parser.getIntValue() : -1;
+                case "plan" -> f.plan = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "run_id" -> f.runId = token == JsonToken.VALUE_STRING ? parser.getText() : null;
+                case "started_at_ms" -> f.startedAtMs = parser.getValueAsLong();
+                case "ended_at_ms" -> f.endedAtMs = parser.getValueAsLong();
+                case "loadstream_version" -> f.loadstreamVersion = parser.getValueAsString("");
+                case "generators" -> f.generators = parser.getValueAsInt();
+                case "complete" -> f.complete = parser.getValueAsBoolean(false);
+                case "reason" -> f.reason = parser.getValueAsString("");
+                case "tags" -> readTags(parser, f.tags);
+                case "endpoints" -> readEndpoints(parser, f);
+                default -> parser.skipChildren();
+            }
+        }
+        if (f.version != ArchiveEntry.FORMAT_VERSION) {
+            throw new IllegalArgumentException("archive format version " + (f.version < 0 ? "missing" : f.version)
+                    + ", this loadstream reads version " + ArchiveEntry.FORMAT_VERSION);
+        }
+        if (f.problem != null) {
+            throw new IllegalArgumentException(f.problem);
+        }
+        return new ArchiveEntry(f.version, required(f.plan, "plan"), required(f.runId, "run_id"), f.startedAtMs,
+                f.endedAtMs, f.loadstreamVersion, f.generators, f.tags, f.complete, f.reason, f.endpoints);
+    }
+
+    // The fields of entry.json as they are read.
+    private static final class EntryFields {
+        int version = -1;
+        String plan;
+        String runId;
+        long startedAtMs;
+        long endedAtMs;
+        String loadstreamVersion = "";
+        int generators;
+        boolean complete;
+        String reason = "";
+        final Map<String, String> tags = new TreeMap<>();
+        final Map<String, Map<TrendMetric, Estimate>> endpoints = new LinkedHashMap<>();
+        String problem;
+    }
+
+    private static void readTags(JsonParser parser, Map<String, String> tags) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String key = parser.currentName();
+            parser.nextToken();
+            tags.put(key, parser.getValueAsString(""));
+            parser.skipChildren();
+        }
+    }
+
+    private static void readEndpoints(JsonParser parser, EntryFields f) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String endpoint = parser.currentName();
+            Map<String, double[]> read = new LinkedHashMap<>();
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                    String metric = parser.currentName();
+                    parser.nextToken();
+                    read.put(metric, readFigure(parser));
+                }
+            } else {
+                parser.skipChildren();
+            }
+            Map<TrendMetric, Estimate> figures = new EnumMap<>(TrendMetric.class);
+            for (TrendMetric metric : TrendMetric.values()) {
+                double[] figure = read.get(metric.jsonName());
+                if (figure == null || Double.isNaN(figure[0])) {
+                    f.problem = f.problem != null ? f.problem
+                            : "endpoint " + endpoint + " has no " + metric.jsonName();
+                    continue;
+                }
+                figures.put(metric, new Estimate(figure[0], figure[1], figure[2], figure[3]));
+            }
+            f.endpoints.put(endpoint, figures);
+        }
+    }
+
+    // {"value": v, "log_se": se, "ci95": [low, high]} as {v (NaN when not a number), se, low, high}.
+    private static double[] readFigure(JsonParser parser) throws IOException {
+        double[] figure = {Double.NaN, 0, 0, 0};
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return figure;
+        }
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            switch (field) {
+                case "value" -> figure[0] = token.isNumeric() ? parser.getDoubleValue() : Double.NaN;
+                case "log_se" -> figure[1] = parser.getValueAsDouble();
+                case "ci95" -> {
+                    int i = 0;
+                    if (token == JsonToken.START_ARRAY) {
+                        while (parser.nextToken() != JsonToken.END_ARRAY) {
+                            if (i < 2) {
+                                figure[2 + i++] = parser.getValueAsDouble();
+                            }
+                            parser.skipChildren();
+                        }
+                    } else {
+                        parser.skipChildren();
+                    }
+                }
+                default -> parser.skipChildren();
+            }
+        }
+        return figure;
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("the field " + field + " is missing");
         }
-        return node.asText();
+        return value;
     }
 
     /**

@@ -3,12 +3,15 @@ package io.loadstream.reporter.trend;
 import io.loadstream.reporter.archive.ArchiveEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.math3.distribution.RealDistribution;
+import org.apache.commons.math3.distribution.TDistribution;
 import org.apache.commons.math3.stat.StatUtils;
 
 /**
@@ -17,12 +20,15 @@ import org.apache.commons.math3.stat.StatUtils;
  *
  * <p><b>The test.</b> Each run's figure comes with its within-run standard error on the log scale, from the block
  * bootstrap over the run's windows ({@link WindowBootstrap}). Runs also differ from each other by more than their
- * own noise (a new JVM, another machine's neighbours): that run-to-run variance {@code tau^2} is estimated from the
- * baseline runs by the method of moments (their variance minus their mean within-run variance, at least 0), as in
- * a random-effects meta-analysis (DerSimonian and Laird, 1986). The difference between the latest run and the mean
- * of {@code k} baseline runs then has the variance {@code se_latest^2 + tau^2 + (mean se_base^2 + tau^2) / k}; its
- * z-score gives a two-sided p-value (Commons Math's normal distribution) and a 95 % interval. With one baseline run,
- * {@code tau^2} cannot be estimated and is taken as 0, so only the tolerance guards against run-to-run variance.
+ * own noise (a new JVM, another machine's neighbours), so a run's variance about the plan's mean is measured from
+ * the {@code k} baseline runs: their sample variance {@code s^2}, {@code k - 1} degrees of freedom. With five runs
+ * that is a poor estimate, so it is moderated over the plan's endpoints for the same figure by Smyth's empirical
+ * Bayes method ({@link ModeratedVariance}, limma's), and it is never taken below the runs' own bootstrap variance.
+ * The difference between the latest run and the baseline mean has the variance {@code v (1 + 1/k)}, {@code v} that
+ * moderated variance; the statistic has Student's t distribution with {@code d0 + k - 1} degrees of freedom
+ * (Commons Math). With one baseline run no spread can be measured: the variance is
+ * the two runs' bootstrap variances and the distribution normal, so only the tolerance guards against run-to-run
+ * variance.
  *
  * <p><b>False alarms.</b> Every endpoint and figure is a test of its own, so that a shift of p99 alone is seen even
  * when p50 does not move. Across those many tests, the p-values are adjusted with Holm's step-down method, which
@@ -42,7 +48,6 @@ public final class TrendAnalysis {
     public static final double DEFAULT_TOLERANCE = 0.10;
 
     private static final NormalDistribution NORMAL = new NormalDistribution();
-    private static final double Z95 = NORMAL.inverseCumulativeProbability(0.975);
 
     private final double tolerance;
     private final double alpha;
@@ -89,7 +94,7 @@ public final class TrendAnalysis {
         List<ArchiveEntry> base = baselineRuns(before, baseline, planName, latest, source);
         Map<String, Map<TrendMetric, List<ChangePoints.Change>>> changes = new HashMap<>();
         List<TrendReport.ChangePointAt> changePoints = changePoints(complete, changes);
-        List<Comparison> comparisons = new ArrayList<>();
+        List<Pair> pairs = new ArrayList<>();
         for (var endpoint : latest.endpoints().entrySet()) {
             for (TrendMetric metric : TrendMetric.values()) {
                 List<ArchiveEntry> pairBase = baseline.kind() == BaselineSpec.Kind.AUTO
@@ -104,11 +109,15 @@ public final class TrendAnalysis {
                     }
                 }
                 if (!estimates.isEmpty()) {
-                    comparisons.add(compare(endpoint.getKey(), metric, estimates, endpoint.getValue().get(metric),
-                            ids));
+                    pairs.add(new Pair(endpoint.getKey(), metric, estimates, endpoint.getValue().get(metric), ids));
                 }
             }
         }
+        Map<TrendMetric, ModeratedVariance> priors = priors(pairs);
+        List<Comparison> comparisons = pairs.stream()
+                .map(p -> compare(p.endpoint(), p.metric(), p.base(), p.latest(), p.baselineRuns(),
+                        priors.get(p.metric())))
+                .toList();
         return new TrendReport(planName, runs, baseline, base.stream().map(ArchiveEntry::runId).toList(), latest,
                 judge(comparisons), changePoints, tolerance * 100, alpha);
     }
@@ -226,6 +235,28 @@ public final class TrendAnalysis {
         return all;
     }
 
+    // One endpoint's figure: the latest run's estimate and its baseline runs' estimates, not yet compared.
+    private record Pair(String endpoint, TrendMetric metric, List<Estimate> base, Estimate latest,
+                        List<String> baselineRuns) {
+    }
+
+    // Per figure, the prior of the baseline runs' spread, fitted over the endpoints (Smyth's empirical Bayes).
+    private static Map<TrendMetric, ModeratedVariance> priors(List<Pair> pairs) {
+        Map<TrendMetric, ModeratedVariance> priors = new EnumMap<>(TrendMetric.class);
+        for (TrendMetric metric : TrendMetric.values()) {
+            List<double[]> spreads = pairs.stream().filter(p -> p.metric() == metric && p.base().size() >= 2)
+                    .map(p -> new double[] {StatUtils.variance(logs(metric, p.base())), p.base().size() - 1})
+                    .toList();
+            priors.put(metric, ModeratedVariance.fit(spreads.stream().mapToDouble(s -> s[0]).toArray(),
+                    spreads.stream().mapToDouble(s -> s[1]).toArray()));
+        }
+        return priors;
+    }
+
+    private static double[] logs(TrendMetric metric, List<Estimate> estimates) {
+        return estimates.stream().mapToDouble(e -> metric.toLog(e.value())).toArray();
+    }
+
     /**
      * Compares one figure of the latest run with its baseline runs (see the class comment).
      *
@@ -234,16 +265,32 @@ public final class TrendAnalysis {
      * @param base         the baseline runs' estimates, at least one
      * @param latest       the latest run's estimate
      * @param baselineRuns the baseline runs' ids
+     * @param prior        the prior of the baseline runs' spread for this figure ({@link ModeratedVariance#NONE}
+     *                     for none)
      * @return the comparison, not yet judged (verdict {@link Comparison.Verdict#NO_CHANGE}, q-value 1)
      */
     static Comparison compare(String endpoint, TrendMetric metric, List<Estimate> base, Estimate latest,
-                              List<String> baselineRuns) {
+                              List<String> baselineRuns, ModeratedVariance prior) {
         int k = base.size();
-        double[] logs = base.stream().mapToDouble(e -> metric.toLog(e.value())).toArray();
+        double[] logs = logs(metric, base);
         double mean = StatUtils.mean(logs);
         double within = base.stream().mapToDouble(e -> e.logSe() * e.logSe()).average().orElse(0);
-        double between = k >= 2 ? Math.max(0, StatUtils.variance(logs) - within) : 0;
-        double variance = latest.logSe() * latest.logSe() + between + (within + between) / k;
+        double latestWithin = latest.logSe() * latest.logSe();
+        double variance;
+        double df;
+        if (k >= 2) {
+            // A run's variance about the plan's mean: the baseline runs' spread, moderated over the endpoints, and
+            // never below the runs' own within-run noise (of all k + 1 runs: a latest run much shorter than the
+            // others raises it).
+            double ownNoise = (within * k + latestWithin) / (k + 1);
+            double run = Math.max(ownNoise, prior.moderate(StatUtils.variance(logs), k - 1));
+            variance = run + run / k;
+            df = prior.moderatedDf(k - 1);
+        } else {
+            // One baseline run: no spread to measure; the two runs' own noise only (the tolerance guards the rest).
+            variance = latestWithin + within;
+            df = Double.POSITIVE_INFINITY;
+        }
         double diff = metric.toLog(latest.value()) - mean;
         double p;
         double halfWidth;
@@ -252,8 +299,9 @@ public final class TrendAnalysis {
             halfWidth = 0;
         } else {
             double sd = Math.sqrt(variance);
-            p = 2 * NORMAL.cumulativeProbability(-Math.abs(diff) / sd);
-            halfWidth = Z95 * sd;
+            RealDistribution distribution = Double.isInfinite(df) ? NORMAL : new TDistribution(df);
+            p = 2 * distribution.cumulativeProbability(-Math.abs(diff) / sd);
+            halfWidth = distribution.inverseCumulativeProbability(0.975) * sd;
         }
         return new Comparison(endpoint, metric, metric.fromLog(mean), latest.value(), Math.expm1(diff) * 100,
                 Math.expm1(diff - halfWidth) * 100, Math.expm1(diff + halfWidth) * 100, p, 1,

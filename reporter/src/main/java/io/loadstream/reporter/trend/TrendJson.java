@@ -112,7 +112,7 @@ public final class TrendJson {
             node.put("p_value", c.pValue());
             node.put("q_value", c.qValue());
             node.put("verdict", c.verdict().name().toLowerCase(java.util.Locale.ROOT));
-            node.put("method", "window block bootstrap + random-effects z-test, Holm");
+            node.put("method", "window block bootstrap + moderated t-test (Smyth), Holm");
             ArrayNode runs = node.putArray("baseline_runs");
             c.baselineRuns().forEach(runs::add);
         }

@@ -1,6 +1,7 @@
 package io.loadstream.reporter.archive;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.loadstream.reporter.trend.Estimate;
 import io.loadstream.reporter.trend.TrendMetric;
@@ -144,5 +145,34 @@ class ArchiveStoreTest {
         assertThat(read.windows()).isEqualTo(bundle.windows());
         assertThat(read.planYaml()).isEqualTo(bundle.planYaml());
         assertThat(RunsTopic.key("shop", "run-1")).isEqualTo("shop|run-1");
+    }
+
+    // entry.json text with the fields in an unusual order, an unknown field, and the given figures of GET /a.
+    private static byte[] entryText(String figures) {
+        return ("{\"endpoints\": {\"GET /a\": {" + figures + "}}, \"future_field\": {\"x\": [1, {\"y\": 2}]},"
+                + " \"run_id\": \"r1\", \"plan\": \"shop\", \"tags\": {\"release\": \"1.4\"},"
+                + " \"complete\": true, \"version\": 1}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void entryJsonReadsInAnyFieldOrderAndIgnoresUnknownFields() {
+        List<String> figures = new ArrayList<>();
+        for (TrendMetric metric : TrendMetric.values()) {
+            figures.add("\"" + metric.jsonName() + "\": {\"value\": " + (metric.ordinal() + 1.5)
+                    + ", \"log_se\": 0.02, \"ci95\": [1.0, 9.0], \"extra\": [3]}");
+        }
+
+        ArchiveEntry entry = ArchiveCodec.readEntry(entryText(String.join(", ", figures)));
+
+        assertThat(entry.runId()).isEqualTo("r1");
+        assertThat(entry.plan()).isEqualTo("shop");
+        assertThat(entry.tags()).containsExactly(Map.entry("release", "1.4"));
+        assertThat(entry.complete()).isTrue();
+        assertThat(entry.endpoints().get("GET /a").get(TrendMetric.P99_MS))
+                .isEqualTo(new Estimate(TrendMetric.P99_MS.ordinal() + 1.5, 0.02, 1.0, 9.0));
+        assertThatThrownBy(() -> ArchiveCodec.readEntry(entryText(figures.get(0))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("endpoint GET /a has no p90_ms");
+        assertThatThrownBy(() -> ArchiveCodec.readEntry("{\"version\": 1, \"pla".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not JSON");
     }
 }
