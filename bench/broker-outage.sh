@@ -22,5 +22,5 @@ cd "$root"
 status=0
 ./mvnw -B -q -pl generator -am test -Dtest=GeneratorBrokerOutageTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dloadstream.outage.seconds="$outage_s" -Dloadstream.outage.rate="$rate" || status=$?
-grep -h "figures:" generator/target/test.log | sed 's/.*figures: /broker outage: /'
+grep -h "figures:" generator/target/test.log | tail -n 1 | sed "s/.*figures: /broker outage: /"
 exit "$status"
