@@ -44,6 +44,9 @@ final class GenerateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KafkaConnectionOptions kafka;
 
+    @CommandLine.Mixin
+    OutageOptions outage;
+
     @Option(names = "--run-id", required = true, paramLabel = "ID",
             description = "The run to join: [A-Za-z0-9][A-Za-z0-9._-]{0,99}. Every generator of a run uses the same.")
     String runId;
@@ -108,6 +111,7 @@ final class GenerateCommand implements Callable<Integer> {
         topics = kafka.topics();
         return GeneratorConfig.of(kafka.bootstrap(), runId).withSegment(share).withTopics(topics)
                 .withKafkaProperties(kafka.clientProperties())
+                .withOutageBuffer(outage.buffer(spec))
                 .withVersion(VersionProvider.load().getProperty("version", "unknown"))
                 .withProgress(console.out());
     }

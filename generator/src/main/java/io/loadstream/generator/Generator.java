@@ -40,6 +40,11 @@ public final class Generator {
     /** Interval between heartbeats, in milliseconds. */
     public static final long HEARTBEAT_MS = 1_000;
     private static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How long the end of the run may wait for the events after a broker outage: the publisher sends its journal as
+     * long as the broker acknowledges something (and gives up after 50 s without), which may take minutes.
+     */
+    private static final Duration BACKLOG_TIMEOUT = Duration.ofMinutes(15);
     private static final Logger LOG = LoggerFactory.getLogger(Generator.class);
 
     private final GeneratorConfig config;
@@ -99,7 +104,7 @@ public final class Generator {
         // thread, which takes every timing anyway (RunStats says why).
         RunStats stats = new RunStats(plan.report().slowRequestMs(), Redactor.forPlan(plan));
         EventPublisher publisher = new EventPublisher(producer, config.topics(), config.runId(),
-                config.bufferCapacity(), () -> watermarkMs(clock), stats::timingTaken);
+                config.bufferCapacity(), () -> watermarkMs(clock), stats::timingTaken, config.outageBuffer());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("loadstream-timer"));
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("loadstream-ticker"));
         HttpEngine http = new HttpEngine(plan.defaults(), LoadDriver.peakVus(plan.load(), config.segment()),
@@ -142,7 +147,7 @@ public final class Generator {
             long cpuNanos = Math.max(0, processCpuNanos() - cpuAtStart);
             ticker.shutdownNow();
             // Every timing handed to the producer and acknowledged (or counted as dropped) before FINISHED.
-            await(publisher.submitControl((p, watermark) -> p.flushProducer()), "the events");
+            await(publisher.submitControl((p, watermark) -> p.flushProducer()), "the events", BACKLOG_TIMEOUT);
             // After the flush, which drained the buffer: the publisher thread has recorded every latency.
             progress.report(endedNanos, loadStart);
             String reason = load.abortReason();
@@ -151,7 +156,7 @@ public final class Generator {
                 p.sendControl(records.finished(config.timeSource().epochMillis(), finalCounts, reason,
                         load.scenarioCountsJson()), watermark);
                 p.flushProducer();
-            }), "FINISHED");
+            }), "FINISHED", BACKLOG_TIMEOUT);
             return new GeneratorResult(stats.requests(), stats.errors(), load.iterationsStarted(),
                     load.droppedIterations(), publisher.dropped(), reason != null, reason,
                     Duration.ofNanos(endedNanos - loadStart), Duration.ofNanos(cpuAtStart < 0 ? 0 : cpuNanos));
@@ -196,7 +201,8 @@ public final class Generator {
 
     private static ControlRecords.Counts counts(RunStats stats, EventPublisher publisher, LoadDriver load) {
         return new ControlRecords.Counts(stats.requests(), publisher.dropped(), load.droppedIterations(),
-                load.activeVus(), publisher.timingsPerPartition());
+                load.activeVus(), publisher.timingsPerPartition(), publisher.timingsDropped(),
+                publisher.samplesDropped(), publisher.journaledTotal(), publisher.outages());
     }
 
     private long watermarkMs(EpochClock clock) {
@@ -207,13 +213,18 @@ public final class Generator {
 
     private static void await(java.util.concurrent.CompletableFuture<Void> done, String what)
             throws InterruptedException {
+        await(done, what, FLUSH_TIMEOUT);
+    }
+
+    private static void await(java.util.concurrent.CompletableFuture<Void> done, String what, Duration timeout)
+            throws InterruptedException {
         try {
-            done.get(FLUSH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("Could not send " + what + " to Kafka: " + e.getCause().getMessage(),
                     e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not take " + what + " within " + FLUSH_TIMEOUT.toSeconds()
+            throw new IllegalStateException("Kafka did not take " + what + " within " + timeout.toSeconds()
                     + " s", e);
         }
     }

@@ -1,6 +1,7 @@
 package io.loadstream.generator;
 
 import io.loadstream.generator.publish.EventPublisher;
+import io.loadstream.generator.publish.OutageBuffer;
 import io.loadstream.generator.system.SystemSampler;
 import io.loadstream.generator.time.TimeSource;
 import io.loadstream.schemas.EventKeys;
@@ -25,11 +26,12 @@ import java.util.function.Consumer;
  * @param sampleSystem    whether to publish a {@code SystemSample} every second during the run
  * @param host            the host name written into control records and samples
  * @param version         the loadstream version written into control records
+ * @param outageBuffer    what is held while the broker cannot take records (memory, then a journal on disk)
  */
 public record GeneratorConfig(String bootstrap, String runId, Segment segment, Topics topics,
                               Map<String, String> kafkaProperties, TimeSource timeSource, String generatorId,
                               int bufferCapacity, Consumer<String> progress, boolean sampleSystem, String host,
-                              String version) {
+                              String version, OutageBuffer outageBuffer) {
 
     /**
      * Checks the values.
@@ -47,6 +49,7 @@ public record GeneratorConfig(String bootstrap, String runId, Segment segment, T
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(version, "version");
+        Objects.requireNonNull(outageBuffer, "outageBuffer");
         if (bufferCapacity < 1) {
             throw new IllegalArgumentException("The event buffer needs a capacity of at least 1, not "
                     + bufferCapacity);
@@ -65,7 +68,7 @@ public record GeneratorConfig(String bootstrap, String runId, Segment segment, T
         String host = SystemSampler.hostName();
         return new GeneratorConfig(bootstrap, runId, Segment.WHOLE, Topics.DEFAULT, Map.of(), TimeSource.SYSTEM,
                 host + "-" + ProcessHandle.current().pid(), EventPublisher.DEFAULT_CAPACITY, line -> { }, true,
-                host, versionOf());
+                host, versionOf(), OutageBuffer.DEFAULT);
     }
 
     private static String versionOf() {
@@ -76,60 +79,66 @@ public record GeneratorConfig(String bootstrap, String runId, Segment segment, T
     /** This configuration for another run. */
     public GeneratorConfig withRunId(String value) {
         return new GeneratorConfig(bootstrap, value, segment, topics, kafkaProperties, timeSource, generatorId,
-                bufferCapacity, progress, sampleSystem, host, version);
+                bufferCapacity, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with another segment. */
     public GeneratorConfig withSegment(Segment value) {
         return new GeneratorConfig(bootstrap, runId, value, topics, kafkaProperties, timeSource, generatorId,
-                bufferCapacity, progress, sampleSystem, host, version);
+                bufferCapacity, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with other topic names. */
     public GeneratorConfig withTopics(Topics value) {
         return new GeneratorConfig(bootstrap, runId, segment, value, kafkaProperties, timeSource, generatorId,
-                bufferCapacity, progress, sampleSystem, host, version);
+                bufferCapacity, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with extra Kafka client properties. */
     public GeneratorConfig withKafkaProperties(Map<String, String> value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, value, timeSource, generatorId,
-                bufferCapacity, progress, sampleSystem, host, version);
+                bufferCapacity, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with another time source. */
     public GeneratorConfig withTimeSource(TimeSource value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, value, generatorId,
-                bufferCapacity, progress, sampleSystem, host, version);
+                bufferCapacity, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with another generator id. */
     public GeneratorConfig withGeneratorId(String value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, timeSource, value,
-                bufferCapacity, progress, sampleSystem, host, version);
+                bufferCapacity, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with another event buffer capacity. */
     public GeneratorConfig withBufferCapacity(int value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, timeSource, generatorId,
-                value, progress, sampleSystem, host, version);
+                value, progress, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with another progress sink. */
     public GeneratorConfig withProgress(Consumer<String> value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, timeSource, generatorId,
-                bufferCapacity, value, sampleSystem, host, version);
+                bufferCapacity, value, sampleSystem, host, version, outageBuffer);
     }
 
     /** This configuration with system samples on or off. */
     public GeneratorConfig withSampleSystem(boolean value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, timeSource, generatorId,
-                bufferCapacity, progress, value, host, version);
+                bufferCapacity, progress, value, host, version, outageBuffer);
     }
 
     /** This configuration with another version string. */
     public GeneratorConfig withVersion(String value) {
         return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, timeSource, generatorId,
-                bufferCapacity, progress, sampleSystem, host, value);
+                bufferCapacity, progress, sampleSystem, host, value, outageBuffer);
+    }
+
+    /** This configuration with other bounds of what is held during a broker outage. */
+    public GeneratorConfig withOutageBuffer(OutageBuffer value) {
+        return new GeneratorConfig(bootstrap, runId, segment, topics, kafkaProperties, timeSource, generatorId,
+                bufferCapacity, progress, sampleSystem, host, version, value);
     }
 }

@@ -46,6 +46,8 @@ final class TestServer implements AutoCloseable {
     private final ServerConnector connector;
     private final String scheme;
     private final AtomicLong stallEpochNanos = new AtomicLong();
+    /** Requests that arrived so far, of every path. */
+    final AtomicLong arrived = new AtomicLong();
     /** How long each /fixed response was actually held in the server, from arrival to answer, microseconds. */
     final java.util.Queue<Long> fixedDelaysMicros = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -97,6 +99,7 @@ final class TestServer implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
+                arrived.incrementAndGet();
                 route(request, response, callback);
                 return true;
             }

@@ -42,12 +42,18 @@ public final class ControlRecords {
      * @param droppedIterations    iterations an arrival-rate executor could not start
      * @param activeVus            VUs active now
      * @param requestsPerPartition timings acknowledged per partition of the requests topic (index = partition)
+     * @param timingsDropped       request timings among {@code eventsDropped}
+     * @param samplesDropped       system samples among {@code eventsDropped}
+     * @param eventsJournaled      events written to the outage journal on disk
+     * @param outages              the broker outages ridden out so far, oldest first
      */
     public record Counts(long requestsSent, long eventsDropped, long droppedIterations, int activeVus,
-                         List<Long> requestsPerPartition) {
-        /** Copies the list. */
+                         List<Long> requestsPerPartition, long timingsDropped, long samplesDropped,
+                         long eventsJournaled, List<KafkaOutage> outages) {
+        /** Copies the lists. */
         public Counts {
             requestsPerPartition = List.copyOf(requestsPerPartition);
+            outages = List.copyOf(outages);
         }
     }
 
@@ -160,7 +166,13 @@ public final class ControlRecords {
                 .setEventsDropped(counts.eventsDropped())
                 .setDroppedIterations(counts.droppedIterations())
                 .setActiveVus(counts.activeVus())
-                .setRequestsPerPartition(counts.requestsPerPartition());
+                .setRequestsPerPartition(counts.requestsPerPartition())
+                .setTimingsDropped(counts.timingsDropped())
+                .setSamplesDropped(counts.samplesDropped())
+                .setEventsJournaled(counts.eventsJournaled())
+                .setKafkaOutages(counts.outages().stream().map(o -> io.loadstream.events.KafkaOutage.newBuilder()
+                        .setStartedMs(o.startedMs()).setDurationMs(o.durationMs())
+                        .setEventsBuffered(o.eventsBuffered()).setEventsLost(o.eventsLost()).build()).toList());
     }
 
     private RunControl.Builder base(ControlType type, long nowMs) {

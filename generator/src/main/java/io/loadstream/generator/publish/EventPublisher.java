@@ -16,13 +16,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +44,10 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     public static final int DEFAULT_CAPACITY = 131_072;
     /** Largest batch taken from the buffer at once. */
     private static final int DRAIN_BATCH = 4_096;
+    /** Samples waiting for the publisher thread at most (an hour's worth). */
+    private static final int MAX_QUEUED_SAMPLES = 3_600;
+    /** How long a flush waits for the broker to acknowledge anything while the outage journal is not sent, in s. */
+    private static final long BACKLOG_WAIT_S = 50;
     /** How long the publisher thread sleeps when it found less than a full batch, in nanoseconds (5 ms). */
     private static final long PAUSE_NANOS = 5_000_000;
 
@@ -71,23 +74,20 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     private final LongSupplier watermarkMs;
     private final HandOffQueue<RequestTiming> buffer;
     private final ConcurrentLinkedQueue<Pending> controls = new ConcurrentLinkedQueue<>();
+    /** System samples from the sampler thread, sent by the publisher thread so that they share the outbox. */
+    private final ConcurrentLinkedQueue<SystemSample> samples = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger samplesQueued = new AtomicInteger();
     private final TimingEncoder timingEncoder = new TimingEncoder();
     private final Map<String, byte[]> keys = new HashMap<>();
     /** Timings the buffer refused because it was full (the accepted ones are the buffer's own count). */
     private final LongAdder refused = new LongAdder();
-    private final LongAdder published = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final Callback counting;
-    private final Callback countingTimings;
+    private final Outbox outbox;
+    /** Partitions of the control topic, read once: during an outage the producer may not answer. */
+    private int[] controlPartitions;
     /** Sends one drained timing; made once, so that a drain allocates nothing. */
     private final Consumer<RequestTiming> sendTiming = this::sendTiming;
     /** Sees every timing taken from the buffer, on the publisher thread, before it is sent. */
     private final Consumer<RequestTiming> onTaken;
-    /**
-     * Timings acknowledged per partition of the requests topic, grown as partitions appear. Written only by the
-     * producer's I/O thread (callbacks), read after a flush.
-     */
-    private volatile long[] timingsPerPartition = new long[0];
     private final Thread thread;
     private volatile boolean closing;
 
@@ -102,7 +102,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
      */
     public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
                           LongSupplier watermarkMs) {
-        this(producer, topics, runId, capacity, watermarkMs, event -> { });
+        this(producer, topics, runId, capacity, watermarkMs, event -> { }, OutageBuffer.DEFAULT);
     }
 
     /**
@@ -115,9 +115,10 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
      * @param watermarkMs the run's watermark in epoch milliseconds, read before control records are sent
      * @param onTaken     called on the publisher thread (one thread) with every timing taken from the buffer,
      *                    before it is sent: where statistics are recorded once, off the request loop
+     * @param outage      what is held while the broker cannot take records, before a loss is counted
      */
     public EventPublisher(Producer<byte[], byte[]> producer, Topics topics, String runId, int capacity,
-                          LongSupplier watermarkMs, Consumer<RequestTiming> onTaken) {
+                          LongSupplier watermarkMs, Consumer<RequestTiming> onTaken, OutageBuffer outage) {
         if (capacity < 1) {
             throw new IllegalArgumentException("The event buffer needs a capacity of at least 1, not " + capacity);
         }
@@ -127,23 +128,8 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         this.watermarkMs = watermarkMs;
         this.onTaken = onTaken;
         this.buffer = new HandOffQueue<>(capacity);
-        this.counting = (metadata, exception) -> {
-            if (exception == null) {
-                published.increment();
-            } else {
-                dropped.increment();
-                LOG.debug("An event was not delivered: {}", exception.toString());
-            }
-        };
-        this.countingTimings = (metadata, exception) -> {
-            if (exception == null) {
-                published.increment();
-                countTiming(metadata.partition());
-            } else {
-                dropped.increment();
-                LOG.debug("A timing was not delivered: {}", exception.toString());
-            }
-        };
+        this.outbox = new Outbox(producer, topics, outage, "journal-" + runId + "-" + ProcessHandle.current().pid()
+                + ".bin", System::nanoTime, System::currentTimeMillis);
         this.thread = new Thread(this::loop, "loadstream-publisher");
         thread.setDaemon(true);
         thread.start();
@@ -154,7 +140,7 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     public void requestCompleted(RequestTiming event) {
         if (!buffer.offer(event)) {
             refused.increment();
-            dropped.increment();
+            outbox.countDropped(Outbox.TIMING);
         }
     }
 
@@ -165,12 +151,32 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
 
     /** Records (timings, control, samples) the broker has acknowledged so far. */
     public long published() {
-        return published.sum();
+        return outbox.published();
     }
 
     /** Records that could not be delivered so far: buffer full, refused by the producer, or not acknowledged. */
     public long dropped() {
-        return dropped.sum();
+        return outbox.droppedTotal();
+    }
+
+    /** Request timings that could not be delivered so far (a part of {@link #dropped()}). */
+    public long timingsDropped() {
+        return outbox.dropped(Outbox.TIMING);
+    }
+
+    /** System samples that could not be delivered so far (a part of {@link #dropped()}). */
+    public long samplesDropped() {
+        return outbox.dropped(Outbox.SAMPLE);
+    }
+
+    /** The broker outages this publisher rode out so far, oldest first (any thread). */
+    public List<KafkaOutage> outages() {
+        return outbox.outages();
+    }
+
+    /** Records that went to the outage journal on disk so far (publisher thread; an estimate elsewhere). */
+    public long journaledTotal() {
+        return outbox.journaledTotal();
     }
 
     /**
@@ -178,21 +184,12 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
      * everything sent before a {@link #flushProducer()} that returned.
      */
     public List<Long> timingsPerPartition() {
-        long[] counts = timingsPerPartition;
+        long[] counts = outbox.timingsPerPartition();
         List<Long> list = new ArrayList<>(counts.length);
         for (long count : counts) {
             list.add(count);
         }
         return list;
-    }
-
-    private void countTiming(int partition) {
-        long[] counts = timingsPerPartition;
-        if (partition >= counts.length) {
-            counts = java.util.Arrays.copyOf(counts, partition + 1);
-        }
-        counts[partition]++;
-        timingsPerPartition = counts;
     }
 
     /** Timings waiting in the buffer now. */
@@ -226,43 +223,57 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     public void sendControl(RunControl record, long timestampMs) {
         byte[] key = EventKeys.runKey(runId).getBytes(StandardCharsets.UTF_8);
         byte[] value = EventSerdes.runControl().serialize(topics.control(), record);
-        List<PartitionInfo> partitions = producer.partitionsFor(topics.control());
-        for (PartitionInfo partition : partitions) {
-            send(new ProducerRecord<>(topics.control(), partition.partition(), timestampMs, key, value));
+        if (controlPartitions == null) {
+            List<PartitionInfo> partitions = producer.partitionsFor(topics.control());
+            controlPartitions = partitions.stream().mapToInt(PartitionInfo::partition).toArray();
+        }
+        for (int partition : controlPartitions) {
+            outbox.send(Outbox.CONTROL, partition, timestampMs, key, value);
         }
     }
 
     /**
-     * Sends a system sample, keyed by run and host. Any thread may call it.
+     * Sends a system sample, keyed by run and host. Any thread may call it; the publisher thread sends it. At most
+     * {@value #MAX_QUEUED_SAMPLES} wait at once; a sample past that is counted as dropped.
      *
      * @param sample the sample
      */
     public void sendSample(SystemSample sample) {
-        byte[] key = EventKeys.hostKey(sample.getRunId(), sample.getHost()).getBytes(StandardCharsets.UTF_8);
-        byte[] value = EventSerdes.systemSample().serialize(topics.system(), sample);
-        send(new ProducerRecord<>(topics.system(), null, sample.getTimestampMs(), key, value));
+        if (samplesQueued.incrementAndGet() > MAX_QUEUED_SAMPLES) {
+            samplesQueued.decrementAndGet();
+            outbox.countDropped(Outbox.SAMPLE);
+            return;
+        }
+        samples.add(sample);
     }
 
-    /** Waits until the producer has sent everything handed to it; call from a {@link ControlAction}. */
+    /**
+     * Waits until the producer has sent everything handed to it, the outage journal first (giving up when the
+     * broker acknowledges nothing for {@value #BACKLOG_WAIT_S} s); call from a {@link ControlAction}.
+     */
     public void flushProducer() {
+        sendSamples();
+        if (!outbox.drainBacklog(TimeUnit.SECONDS.toNanos(BACKLOG_WAIT_S))) {
+            LOG.warn("The broker acknowledged nothing for {} s: the outage journal's {} events are not sent",
+                    BACKLOG_WAIT_S, outbox.journaled());
+            return;
+        }
         producer.flush();
     }
 
-    private void send(ProducerRecord<byte[], byte[]> record) {
-        send(record, counting);
-    }
-
-    private void send(ProducerRecord<byte[], byte[]> record, Callback callback) {
-        try {
-            producer.send(record, callback);
-        } catch (RuntimeException e) {
-            dropped.increment();
-            LOG.debug("The producer refused an event: {}", e.toString());
+    private void sendSamples() {
+        for (SystemSample sample; (sample = samples.poll()) != null; ) {
+            samplesQueued.decrementAndGet();
+            byte[] key = EventKeys.hostKey(sample.getRunId(), sample.getHost()).getBytes(StandardCharsets.UTF_8);
+            byte[] value = EventSerdes.systemSample().serialize(topics.system(), sample);
+            outbox.send(Outbox.SAMPLE, -1, sample.getTimestampMs(), key, value);
         }
     }
 
     private void loop() {
         while (true) {
+            outbox.poll();
+            sendSamples();
             Pending control = controls.peek();
             if (control != null) {
                 runControl(control);
@@ -283,7 +294,11 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
             }
         }
         // Anything a forced close left behind is counted, not lost silently.
-        buffer.drain(ignored -> dropped.increment(), Integer.MAX_VALUE);
+        buffer.drain(ignored -> outbox.countDropped(Outbox.TIMING), Integer.MAX_VALUE);
+        for (SystemSample ignored; (ignored = samples.poll()) != null; ) {
+            outbox.countDropped(Outbox.SAMPLE);
+        }
+        outbox.discardBacklog();
         for (Pending pending; (pending = controls.poll()) != null; ) {
             pending.done().completeExceptionally(new IllegalStateException("The publisher was closed"));
         }
@@ -317,12 +332,11 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         try {
             value = timingEncoder.encode(event);
         } catch (RuntimeException e) {
-            dropped.increment();
+            outbox.countDropped(Outbox.TIMING);
             LOG.debug("A timing could not be encoded: {}", e.toString());
             return;
         }
-        send(new ProducerRecord<>(topics.requests(), null, event.getIntendedStartUs() / 1000, key, value),
-                countingTimings);
+        outbox.send(Outbox.TIMING, -1, event.getIntendedStartUs() / 1000, key, value);
     }
 
     /**
@@ -346,6 +360,12 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
         }
         if (thread.isAlive()) {
             thread.interrupt();
+            try {
+                // It counts what it still holds as dropped, then ends.
+                thread.join(timeout.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         producer.close(Duration.ofSeconds(5));
     }

@@ -19,6 +19,8 @@ public final class KafkaSettings {
     static final int BATCH_BYTES = 256 * 1024;
     /** Memory of the event producer's own buffer, in bytes. */
     static final long BUFFER_BYTES = 64L * 1024 * 1024;
+    /** How long the producer keeps retrying a record it holds, in milliseconds (one hour). */
+    static final int DELIVERY_TIMEOUT_MS = 3_600_000;
 
     private KafkaSettings() {
     }
@@ -47,9 +49,13 @@ public final class KafkaSettings {
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, BATCH_BYTES);
         // Room for a few seconds of events while the broker is slow (default 32 MiB).
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, BUFFER_BYTES);
-        // Only the publisher thread ever waits here, never the request loop; after 10 s (default 60 s) the event
-        // is counted as dropped instead, so that a lost broker shows up in events_dropped soon.
+        // Only the publisher thread ever waits here, never the request loop; after 10 s (default 60 s) the record
+        // goes to the outage journal instead (Outbox), and the publisher thread goes on with the next ones.
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        // Records the producer holds keep being retried through a broker outage of up to an hour (default 2 min,
+        // after which they were dropped): the Outbox puts no more than OutageBuffer.memoryEvents there, the rest
+        // waits in its journal, which has no time limit.
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return withOverrides(props, overrides);

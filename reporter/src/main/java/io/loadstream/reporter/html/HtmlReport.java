@@ -255,7 +255,13 @@ public final class HtmlReport {
                 : report.timeline().stream().mapToLong(TimelinePoint::windowStartMs).min().orElse(0);
         List<TimelinePoint> all = report.timeline().stream().filter(p -> p.endpoint().equals(EventKeys.ALL_ENDPOINTS))
                 .collect(Collectors.toList());
-        html.append("<h2>Over time</h2><div class=\"charts\">");
+        html.append("<h2>Over time</h2>");
+        // Broker outages the generators rode out, so that a gap or a burst in the charts has its cause beside it.
+        for (RunReport.KafkaOutage outage : report.run().kafkaOutages()) {
+            html.append("<p class=\"note\">").append(Html.escape(
+                    io.loadstream.reporter.report.findings.KafkaOutages.sentence(outage))).append("</p>");
+        }
+        html.append("<div class=\"charts\">");
 
         List<SvgChart.Series> load = new ArrayList<>();
         load.add(series("throughput (req/s)", 0, all, start, TimelinePoint::rps, false, false));

@@ -40,10 +40,15 @@ final class Analysis {
             bottlenecks.add(finding.bottleneck());
             recommendations.add(finding.recommendation());
         }
+        for (Finding finding : io.loadstream.reporter.report.findings.KafkaOutages.findings(info.kafkaOutages())) {
+            bottlenecks.add(finding.bottleneck());
+            recommendations.add(finding.recommendation());
+        }
         if (info.eventsDropped() > 0) {
-            recommendations.add("The generators could not publish " + count(info.eventsDropped())
-                    + " request events: the figures undercount. Check the broker's health and the generators' "
-                    + "network, or add generators.");
+            recommendations.add("The generators could not publish " + droppedByKind(info)
+                    + (info.timingsDropped() > 0 ? ": the request figures undercount" : "")
+                    + ". Check the broker's health and the generators' network, raise the outage bounds "
+                    + "(--outage-memory-events, --journal-max-mib), or add generators.");
         }
         if (info.droppedIterations() > 0) {
             recommendations.add("The arrival-rate executor could not start " + count(info.droppedIterations())
@@ -60,6 +65,23 @@ final class Analysis {
                     + (failed == 0 ? ", every threshold passed." : "."));
         }
         return new Findings(List.copyOf(bottlenecks), List.copyOf(recommendations));
+    }
+
+    /** "3 request timings and 3 system samples": what was dropped, by kind. */
+    static String droppedByKind(RunReport.RunInfo info) {
+        List<String> parts = new ArrayList<>();
+        if (info.timingsDropped() > 0) {
+            parts.add(count(info.timingsDropped()) + " request timings");
+        }
+        if (info.samplesDropped() > 0) {
+            parts.add(count(info.samplesDropped()) + " system samples");
+        }
+        long other = info.eventsDropped() - info.timingsDropped() - info.samplesDropped();
+        if (other > 0) {
+            parts.add(count(other) + (parts.isEmpty() ? " events" : " other events")
+                    + " (control records, or of a kind an older generator did not say)");
+        }
+        return String.join(" and ", parts);
     }
 
     static String count(long value) {

@@ -88,6 +88,19 @@ public final class JsonReport {
             run.put("abort_reason", info.abortReason());
         }
         run.put("events_dropped", info.eventsDropped());
+        ObjectNode droppedByKind = run.putObject("events_dropped_by_kind");
+        droppedByKind.put("timings", info.timingsDropped());
+        droppedByKind.put("system_samples", info.samplesDropped());
+        droppedByKind.put("other", Math.max(0, info.eventsDropped() - info.timingsDropped() - info.samplesDropped()));
+        ArrayNode outages = run.putArray("kafka_outages");
+        for (RunReport.KafkaOutage o : info.kafkaOutages()) {
+            ObjectNode outage = outages.addObject();
+            outage.put("generator", o.generator());
+            outage.put("started_at", iso(o.startedMs()));
+            outage.put("duration_s", round(o.durationMs() / 1000.0));
+            outage.put("events_buffered", o.eventsBuffered());
+            outage.put("events_lost", o.eventsLost());
+        }
         run.put("dropped_iterations", info.droppedIterations());
         run.put("late_events", info.lateEvents());
         ArrayNode warnings = run.putArray("warnings");

@@ -110,14 +110,26 @@ public final class ReportBuilder {
 
         long eventsDropped = 0;
         long droppedIterations = 0;
+        long timingsDropped = 0;
+        long samplesDropped = 0;
+        List<RunReport.KafkaOutage> outages = new ArrayList<>();
         for (RunControl heartbeat : lastCounts(data)) {
             eventsDropped += heartbeat.getEventsDropped();
             droppedIterations += heartbeat.getDroppedIterations();
+            timingsDropped += heartbeat.getTimingsDropped();
+            samplesDropped += heartbeat.getSamplesDropped();
+            for (io.loadstream.events.KafkaOutage o : heartbeat.getKafkaOutages()) {
+                outages.add(new RunReport.KafkaOutage(heartbeat.getSource(), o.getStartedMs(), o.getDurationMs(),
+                        o.getEventsBuffered(), o.getEventsLost()));
+            }
         }
+        outages.sort(Comparator.comparingLong(RunReport.KafkaOutage::startedMs)
+                .thenComparing(RunReport.KafkaOutage::generator));
         String abortReason = abortReason(data);
         RunReport.RunInfo info = new RunReport.RunInfo(data.runId(), started == null ? "" : started.getPlanName(),
                 data.startMs(), data.endMs(), durationS, Math.max(data.started().size(), 0), complete, abortReason,
-                List.copyOf(warnings), eventsDropped, droppedIterations, lateEvents);
+                List.copyOf(warnings), eventsDropped, droppedIterations, lateEvents, timingsDropped, samplesDropped,
+                outages);
 
         long slowRequests = rows.stream().mapToLong(RunReport.EndpointRow::slowRequests).sum();
         RunReport.Summary draft = new RunReport.Summary(all.count(), all.errorCount(), all.errorRate(),

@@ -77,10 +77,32 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
      * @param eventsDropped events the generators could not publish
      * @param droppedIterations iterations an arrival-rate executor could not start
      * @param lateEvents    events counted in totals but in no window
+     * @param timingsDropped request timings among {@code eventsDropped}
+     * @param samplesDropped system samples among {@code eventsDropped}; the rest are control records (or of a kind
+     *                       a generator older than the breakdown did not say)
+     * @param kafkaOutages  the broker outages the generators rode out, in time order
      */
     public record RunInfo(String id, String plan, long startedAtMs, long endedAtMs, double durationS, int generators,
                           boolean complete, String abortReason, List<String> warnings, long eventsDropped,
-                          long droppedIterations, long lateEvents) {
+                          long droppedIterations, long lateEvents, long timingsDropped, long samplesDropped,
+                          List<KafkaOutage> kafkaOutages) {
+        /** Copies the list. */
+        public RunInfo {
+            kafkaOutages = List.copyOf(kafkaOutages);
+        }
+    }
+
+    /**
+     * A stretch of time in which the broker acknowledged none of a generator's events while some were waiting.
+     *
+     * @param generator      the generator's id
+     * @param startedMs      when it began, epoch ms
+     * @param durationMs     how long it lasted, in milliseconds
+     * @param eventsBuffered events the generator held (memory, then its journal on disk) and sent afterwards
+     * @param eventsLost     events lost during it, past the generator's outage bounds
+     */
+    public record KafkaOutage(String generator, long startedMs, long durationMs, long eventsBuffered,
+                              long eventsLost) {
     }
 
     /**

@@ -27,7 +27,9 @@ public final class RequestCount {
      */
     public static Optional<String> problem(Collection<RunControl> finished, EndpointTotals all) {
         long sent = finished.stream().mapToLong(RunControl::getRequestsSent).sum();
-        long dropped = finished.stream().mapToLong(RunControl::getEventsDropped).sum();
+        // Request timings among the dropped events; a generator older than the breakdown says only the total.
+        long dropped = finished.stream().mapToLong(c -> c.getTimingsDropped() + c.getSamplesDropped() > 0
+                ? c.getTimingsDropped() : c.getEventsDropped()).sum();
         long counted = all.getStats().getCount();
         if (sent == counted || sent == 0 && counted > 0) {
             return Optional.empty();
@@ -41,7 +43,7 @@ public final class RequestCount {
         long missing = sent - counted;
         String cause = dropped >= missing
                 ? "the generators dropped events they could not publish (" + String.format(Locale.ROOT, "%,d", dropped)
-                        + " events dropped, Kafka unreachable or too slow)"
+                        + " request events dropped, Kafka unreachable past the generators' outage bounds)"
                 : "records are missing from the requests topic: deleted by its retention before the aggregator read "
                         + "them, or set aside as bad records (see the dead-letter topic)";
         return Optional.of(figures + " (" + String.format(Locale.ROOT, "%,d", missing) + " missing); likely cause: "

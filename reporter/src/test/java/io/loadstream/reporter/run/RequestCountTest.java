@@ -45,7 +45,16 @@ class RequestCountTest {
     void aShortCountExplainedByDroppedEventsSaysSo() {
         assertThat(RequestCount.problem(List.of(finished(0, 500, 3), finished(1, 500, 0)), counted(997)))
                 .get().asString().contains("3 missing").contains("the generators dropped events they could not "
-                        + "publish (3 events dropped");
+                        + "publish (3 request events dropped");
+    }
+
+    @Test
+    void droppedSystemSamplesDoNotExplainMissingRequests() {
+        RunControl samplesOnly = finished(0, 500, 5);
+        samplesOnly.setSamplesDropped(5);
+
+        assertThat(RequestCount.problem(List.of(samplesOnly, finished(1, 500, 0)), counted(997)))
+                .get().asString().contains("3 missing").contains("records are missing from the requests topic");
     }
 
     @Test

@@ -22,7 +22,9 @@ public enum FindingKind {
     /** The generator's own CPU was saturated: its timings are unreliable. */
     GENERATOR_SATURATED("generator_saturated"),
     /** A host's CPU or memory was saturated. */
-    HOST_SATURATED("host_saturated");
+    HOST_SATURATED("host_saturated"),
+    /** A generator could not reach Kafka for a while: what it held then, and what (if anything) it lost. */
+    KAFKA_UNREACHABLE("kafka_unreachable");
 
     private final String wireName;
 

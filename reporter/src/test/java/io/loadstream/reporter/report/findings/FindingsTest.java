@@ -290,6 +290,6 @@ class FindingsTest {
             byName.put(kind.wireName(), kind);
         }
         assertThat(byName).containsOnlyKeys("periodic_stall", "bimodal", "queueing", "drift", "errors_under_load",
-                "errors", "slow", "generator_saturated", "host_saturated");
+                "errors", "slow", "generator_saturated", "host_saturated", "kafka_unreachable");
     }
 }
