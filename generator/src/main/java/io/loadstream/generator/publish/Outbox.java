@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * looked at once per {@link #poll} (every drained batch, or every 5 ms).
  *
  * <p>An outage is a stretch of at least {@value #UNREACHABLE_MS} ms in which records wait and none is acknowledged
- * (or that starts with a refused record); it ends with the next acknowledgement, and is kept as a
+ * ({@value #FIRST_ACK_MS} ms before the first acknowledgement), or that starts with a refused record; it ends with the next acknowledgement, and is kept as a
  * {@link KafkaOutage}.
  */
 final class Outbox {
@@ -41,6 +41,11 @@ final class Outbox {
     static final int SAMPLE = 2;
     /** How long records must wait unacknowledged before the broker counts as unreachable, in milliseconds. */
     static final long UNREACHABLE_MS = 5_000;
+    /**
+     * The same before the broker's first acknowledgement, in milliseconds: the first one waits for metadata and a
+     * cold JVM, and took 5 to 10 s on a loaded machine, which is no outage.
+     */
+    static final long FIRST_ACK_MS = 30_000;
     /** Outages kept in detail; later ones are merged into the last. */
     static final int MAX_OUTAGES = 50;
     private static final int REPLAY_BATCH = 4_096;
@@ -170,7 +175,8 @@ final class Outbox {
             if (progress && outageStartNanos >= 0) {
                 endOutage(now);
             }
-        } else if (outageStartNanos < 0 && now - lastProgressNanos > TimeUnit.MILLISECONDS.toNanos(UNREACHABLE_MS)) {
+        } else if (outageStartNanos < 0 && now - lastProgressNanos
+                > TimeUnit.MILLISECONDS.toNanos(settledNow == 0 ? FIRST_ACK_MS : UNREACHABLE_MS)) {
             startOutage(lastProgressNanos, now);
         }
         room = memoryEvents - (handed - settledNow);
