@@ -15,9 +15,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Live, mutable statistics of a set of requests (one window or a whole run of one endpoint): counts, errors by
- * class, status counts, bytes, min, max, mean, and two HdrHistograms (latency and service time) in microseconds.
+ * class, status counts, bytes, min, max, mean, and three HdrHistograms in microseconds: latency, service time, and
+ * time to first byte (of the requests that received a response: a timing whose {@code time_to_first_byte_us} is
+ * negative was not measured and is left out of that histogram).
  *
- * <p>Recording a request costs two {@code recordValue} calls and a few additions: no serialization. Merging two
+ * <p>Recording a request costs up to three {@code recordValue} calls and a few additions: no serialization. Merging two
  * accumulators adds their histograms, so percentiles of the merge are exact to the histogram's precision (3
  * significant digits); percentiles are never averaged.
  *
@@ -28,7 +30,9 @@ import org.HdrHistogram.Histogram;
 public final class Accumulator {
 
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
-    private static final int FORMAT_VERSION = 1;
+    /** State format: 1 had the latency and service-time histograms; 2 adds the time to first byte. */
+    private static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_WITHOUT_TTFB = 1;
 
     private long count;
     private long errorCount;
@@ -46,15 +50,17 @@ public final class Accumulator {
     private long lateEvents;
     private final Histogram latency;
     private final Histogram serviceTime;
+    private final Histogram timeToFirstByte;
 
     /** Creates an empty accumulator. */
     public Accumulator() {
-        this(LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram());
+        this(LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram());
     }
 
-    private Accumulator(Histogram latency, Histogram serviceTime) {
+    private Accumulator(Histogram latency, Histogram serviceTime, Histogram timeToFirstByte) {
         this.latency = latency;
         this.serviceTime = serviceTime;
+        this.timeToFirstByte = timeToFirstByte;
     }
 
     /**
@@ -89,6 +95,10 @@ public final class Accumulator {
         }
         latency.recordValue(LatencyHistograms.clampUs(latencyUs));
         serviceTime.recordValue(LatencyHistograms.clampUs(timing.getServiceTimeUs()));
+        long firstByteUs = timing.getTimeToFirstByteUs();
+        if (firstByteUs >= 0) {
+            timeToFirstByte.recordValue(LatencyHistograms.clampUs(firstByteUs));
+        }
     }
 
     /** Counts one event that arrived after its window had closed (it is recorded here too). */
@@ -120,6 +130,7 @@ public final class Accumulator {
         lateEvents += other.lateEvents;
         latency.add(other.latency);
         serviceTime.add(other.serviceTime);
+        timeToFirstByte.add(other.timeToFirstByte);
     }
 
     private void addStatus(int status, long n) {
@@ -183,6 +194,12 @@ public final class Accumulator {
         return serviceTime;
     }
 
+    /** @return the live time-to-first-byte histogram (µs) of the requests that received a response; callers must
+     *          not change it */
+    public Histogram timeToFirstByte() {
+        return timeToFirstByte;
+    }
+
     /**
      * Returns these statistics as the Avro {@link LatencyStats}, histograms in the wire encoding of
      * {@link LatencyHistograms#encode}.
@@ -212,6 +229,7 @@ public final class Accumulator {
                 .setMeanUs(count == 0 ? 0.0 : (double) sumUs / count)
                 .setHistogram(LatencyHistograms.encode(latency))
                 .setServiceTimeHistogram(LatencyHistograms.encode(serviceTime))
+                .setTtfbHistogram(LatencyHistograms.encode(timeToFirstByte))
                 .build();
     }
 
@@ -248,18 +266,20 @@ public final class Accumulator {
         out.writeLong(lateEvents);
         writeHistogram(out, latency, scratch);
         writeHistogram(out, serviceTime, scratch);
+        writeHistogram(out, timeToFirstByte, scratch);
     }
 
     /**
      * Reads an accumulator written by {@link #writeTo(DataOutput, ByteBuffer)}.
      *
      * @param in where to read
-     * @return a new accumulator
+     * @return a new accumulator; one of the first format (written before the time to first byte was kept) has an
+     *         empty time-to-first-byte histogram
      * @throws IOException when the data is truncated or of an unknown format
      */
     public static Accumulator readFrom(DataInput in) throws IOException {
         int version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_WITHOUT_TTFB) {
             throw new IOException("Unknown accumulator format " + version);
         }
         long count = in.readLong();
@@ -284,7 +304,10 @@ public final class Accumulator {
         long first = in.readLong();
         long last = in.readLong();
         long late = in.readLong();
-        Accumulator acc = new Accumulator(readHistogram(in), readHistogram(in));
+        Histogram latency = readHistogram(in);
+        Histogram serviceTime = readHistogram(in);
+        Histogram firstByte = version == FORMAT_WITHOUT_TTFB ? LatencyHistograms.newHistogram() : readHistogram(in);
+        Accumulator acc = new Accumulator(latency, serviceTime, firstByte);
         acc.count = count;
         acc.errorCount = errorCount;
         System.arraycopy(errors, 0, acc.errorsByClass, 0, Math.min(classes, acc.errorsByClass.length));

@@ -370,7 +370,36 @@ public final class HtmlReport {
             html.append("</tr>");
         }
         html.append("</tbody></table></div>\n");
+        phases(html, report);
         distribution(html, report);
+    }
+
+    /** Time to first byte and service time per endpoint, beside the latency they are part of. */
+    private static void phases(StringBuilder html, RunReport report) {
+        if (report.endpoints().stream().allMatch(row -> row.phases().serviceTimeRequests() < 0)) {
+            html.append("<p class=\"empty\">Time to first byte and service time: not kept by this aggregator.</p>");
+            return;
+        }
+        html.append("<h3>Time to first byte and service time</h3><p class=\"empty\">TTFB: from sending to the ")
+                .append("response's headers, over the requests that got a response. Service time: from sending to ")
+                .append("the end of the response. Latency adds the wait between the intended and the actual start.")
+                .append("</p><div class=\"scroll\"><table class=\"sortable\" id=\"phases\"><thead><tr>")
+                .append("<th>endpoint</th><th>with response</th><th>TTFB p50</th><th>TTFB p95</th><th>TTFB p99</th>")
+                .append("<th>service p50</th><th>service p95</th><th>service p99</th><th>latency p95</th>")
+                .append("</tr></thead><tbody>");
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            RunReport.Phases p = row.phases();
+            html.append("<tr><td data-v=\"").append(Html.escape(row.endpoint())).append("\">")
+                    .append(Html.escape(row.endpoint())).append("</td>");
+            cell(html, p.ttfbRequests(), p.ttfbRequests() < 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%,d", p.ttfbRequests()), false);
+            for (double value : new double[] {p.ttfbP50Ms(), p.ttfbP95Ms(), p.ttfbP99Ms(), p.serviceTimeP50Ms(),
+                    p.serviceTimeP95Ms(), p.serviceTimeP99Ms(), row.p95Ms()}) {
+                cell(html, Double.isNaN(value) ? -1 : value, Double.isNaN(value) ? "n/a" : ms(value), false);
+            }
+            html.append("</tr>");
+        }
+        html.append("</tbody></table></div>\n");
     }
 
     /** Gatling's "response time distribution": the share of each endpoint's requests per latency bucket. */

@@ -101,6 +101,7 @@ public final class ConsoleSummary {
                         clip(row.endpoint()), row.requests(), row.errorRate() * 100, ms(row.avgMs()),
                         ms(row.p50Ms()), ms(row.p95Ms()), ms(row.p99Ms()), ms(row.maxMs())));
             }
+            phases(out, report);
         }
         if (!report.alerts().isEmpty()) {
             out.append("\n  ALERTS\n");
@@ -191,6 +192,26 @@ public final class ConsoleSummary {
                     ? String.format(Locale.ROOT, "%,d", (long) observed)
                     : String.format(Locale.ROOT, "%.2f/s", observed);
         };
+    }
+
+    /** Time to first byte and service time per endpoint, when the aggregator kept them. */
+    private static void phases(StringBuilder out, RunReport report) {
+        if (report.endpoints().stream().allMatch(row -> row.phases().serviceTimeRequests() < 0)) {
+            return;
+        }
+        out.append("\n  TIME TO FIRST BYTE / SERVICE TIME (from the actual send)\n");
+        out.append(String.format(Locale.ROOT, "    %-" + NAME_WIDTH + "s %9s %9s %9s %9s %9s %9s%n",
+                "endpoint", "ttfb p50", "ttfb p95", "ttfb p99", "svc p50", "svc p95", "svc p99"));
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            RunReport.Phases p = row.phases();
+            out.append(String.format(Locale.ROOT, "    %-" + NAME_WIDTH + "s %9s %9s %9s %9s %9s %9s%n",
+                    clip(row.endpoint()), msOrNa(p.ttfbP50Ms()), msOrNa(p.ttfbP95Ms()), msOrNa(p.ttfbP99Ms()),
+                    msOrNa(p.serviceTimeP50Ms()), msOrNa(p.serviceTimeP95Ms()), msOrNa(p.serviceTimeP99Ms())));
+        }
+    }
+
+    private static String msOrNa(double value) {
+        return Double.isNaN(value) ? "n/a" : ms(value);
     }
 
     static String ms(double value) {

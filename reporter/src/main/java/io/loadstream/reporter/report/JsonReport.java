@@ -160,6 +160,7 @@ public final class JsonReport {
             putCounts(e.putObject("status_counts"), row.statusCounts());
             e.put("bytes_sent", row.bytesSent());
             e.put("bytes_received", row.bytesReceived());
+            putPhases(e, row.phases());
             ArrayNode distribution = e.putArray("latency_distribution");
             for (int i = 0; i < row.distribution().size(); i++) {
                 ObjectNode bucket = distribution.addObject();
@@ -247,6 +248,17 @@ public final class JsonReport {
         steps.put("recent_windows", resolution.recentWindows());
         putTimeline(root.putArray("timeline_recent"), resolution.recent());
         return root;
+    }
+
+    /** Time to first byte and service time (null when the aggregator did not keep their histograms). */
+    private static void putPhases(ObjectNode e, RunReport.Phases phases) {
+        putCount(e, "ttfb_requests", phases.ttfbRequests());
+        putNumber(e, "ttfb_p50_ms", phases.ttfbP50Ms());
+        putNumber(e, "ttfb_p95_ms", phases.ttfbP95Ms());
+        putNumber(e, "ttfb_p99_ms", phases.ttfbP99Ms());
+        putNumber(e, "service_time_p50_ms", phases.serviceTimeP50Ms());
+        putNumber(e, "service_time_p95_ms", phases.serviceTimeP95Ms());
+        putNumber(e, "service_time_p99_ms", phases.serviceTimeP99Ms());
     }
 
     private static void putTimeline(ArrayNode timeline, List<TimelinePoint> points) {

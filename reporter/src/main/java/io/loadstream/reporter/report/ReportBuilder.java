@@ -9,6 +9,7 @@ import io.loadstream.reporter.drift.DriftAnalysis;
 import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.stats.PhaseStats;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import io.loadstream.reporter.timeline.TimelineResolution;
@@ -52,7 +53,9 @@ public final class ReportBuilder {
                 lateEvents = entry.getValue().getLateEvents();
                 continue;
             }
-            rows.add(row(entry.getKey(), data.totalsStats(entry.getKey()), durationS, slowRequestMs));
+            Stats stats = data.totalsStats(entry.getKey());
+            rows.add(row(entry.getKey(), stats, durationS, slowRequestMs,
+                    RunReport.Phases.of(PhaseStats.of(entry.getValue().getStats(), stats))));
         }
         Stats all = data.totalsStats(EventKeys.ALL_ENDPOINTS);
 
@@ -187,12 +190,13 @@ public final class ReportBuilder {
         return counts;
     }
 
-    private static RunReport.EndpointRow row(String endpoint, Stats stats, double durationS, long slowRequestMs) {
+    private static RunReport.EndpointRow row(String endpoint, Stats stats, double durationS, long slowRequestMs,
+                                             RunReport.Phases phases) {
         return new RunReport.EndpointRow(endpoint, stats.count(), stats.errorCount(), stats.errorRate(),
                 stats.meanMs(), stats.minMs(), stats.maxMs(), stats.percentileMs(50), stats.percentileMs(90),
                 stats.percentileMs(95), stats.percentileMs(99), stats.percentileMs(99.9),
                 durationS > 0 ? stats.count() / durationS : 0, stats.countAbove(slowRequestMs),
                 stats.errorsByClass(), stats.statusCounts(), stats.bytesSent(), stats.bytesReceived(),
-                distribution(stats));
+                distribution(stats), phases);
     }
 }
