@@ -22,6 +22,11 @@ public final class ControlAttributes {
      */
     public static final String LOAD = "load";
     /**
+     * JSON object from endpoint name to the array of the checks of the steps that name it (steps without a check are
+     * left out), each in words, e.g. {@code {"POST /api/posts":["status 201, body contains \"id\""]}}.
+     */
+    public static final String CHECKS = "checks";
+    /**
      * On FINISHED: JSON object from scenario name to this generator's iterations of it, e.g.
      * {@code {"browse":{"weight":3,"iterations":120,"completed":119,"iteration_ms_mean":812.4,
      * "iteration_ms_max":2010.5}}}.

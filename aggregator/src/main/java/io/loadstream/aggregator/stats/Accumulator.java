@@ -30,7 +30,10 @@ import org.HdrHistogram.Histogram;
 public final class Accumulator {
 
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
-    /** State format: 1 had the latency and service-time histograms; 2 adds the time to first byte. */
+    /**
+     * State format: 1 had the latency and service-time histograms; 2 adds the check counts (after the late events)
+     * and the time-to-first-byte histogram (last).
+     */
     private static final int FORMAT_VERSION = 2;
     private static final int FORMAT_WITHOUT_TTFB = 1;
 
@@ -48,6 +51,8 @@ public final class Accumulator {
     private long firstEventMs = Long.MAX_VALUE;
     private long lastEventMs = Long.MIN_VALUE;
     private long lateEvents;
+    private long checksPassed;
+    private long checksFailed;
     private final Histogram latency;
     private final Histogram serviceTime;
     private final Histogram timeToFirstByte;
@@ -93,6 +98,14 @@ public final class Accumulator {
         if (eventMs > lastEventMs) {
             lastEventMs = eventMs;
         }
+        Boolean checkPassed = timing.getCheckPassed();
+        if (checkPassed != null) {
+            if (checkPassed) {
+                checksPassed++;
+            } else {
+                checksFailed++;
+            }
+        }
         latency.recordValue(LatencyHistograms.clampUs(latencyUs));
         serviceTime.recordValue(LatencyHistograms.clampUs(timing.getServiceTimeUs()));
         long firstByteUs = timing.getTimeToFirstByteUs();
@@ -128,6 +141,8 @@ public final class Accumulator {
         firstEventMs = Math.min(firstEventMs, other.firstEventMs);
         lastEventMs = Math.max(lastEventMs, other.lastEventMs);
         lateEvents += other.lateEvents;
+        checksPassed += other.checksPassed;
+        checksFailed += other.checksFailed;
         latency.add(other.latency);
         serviceTime.add(other.serviceTime);
         timeToFirstByte.add(other.timeToFirstByte);
@@ -157,6 +172,16 @@ public final class Accumulator {
     /** @return number of requests whose error class is not NONE */
     public long errorCount() {
         return errorCount;
+    }
+
+    /** @return requests whose check passed (see {@code RequestTiming.check_passed}) */
+    public long checksPassed() {
+        return checksPassed;
+    }
+
+    /** @return requests whose check failed */
+    public long checksFailed() {
+        return checksFailed;
     }
 
     /** @return events counted as late (after their window closed) */
@@ -229,6 +254,8 @@ public final class Accumulator {
                 .setMeanUs(count == 0 ? 0.0 : (double) sumUs / count)
                 .setHistogram(LatencyHistograms.encode(latency))
                 .setServiceTimeHistogram(LatencyHistograms.encode(serviceTime))
+                .setChecksPassed(checksPassed)
+                .setChecksFailed(checksFailed)
                 .setTtfbHistogram(LatencyHistograms.encode(timeToFirstByte))
                 .build();
     }
@@ -264,6 +291,8 @@ public final class Accumulator {
         out.writeLong(firstEventMs);
         out.writeLong(lastEventMs);
         out.writeLong(lateEvents);
+        out.writeLong(checksPassed);
+        out.writeLong(checksFailed);
         writeHistogram(out, latency, scratch);
         writeHistogram(out, serviceTime, scratch);
         writeHistogram(out, timeToFirstByte, scratch);
@@ -273,8 +302,8 @@ public final class Accumulator {
      * Reads an accumulator written by {@link #writeTo(DataOutput, ByteBuffer)}.
      *
      * @param in where to read
-     * @return a new accumulator; one of the first format (written before the time to first byte was kept) has an
-     *         empty time-to-first-byte histogram
+     * @return a new accumulator; one of the first format (written before the time to first byte and the checks
+     *         were kept) has an empty time-to-first-byte histogram and no check counted
      * @throws IOException when the data is truncated or of an unknown format
      */
     public static Accumulator readFrom(DataInput in) throws IOException {
@@ -304,9 +333,12 @@ public final class Accumulator {
         long first = in.readLong();
         long last = in.readLong();
         long late = in.readLong();
+        boolean former = version == FORMAT_WITHOUT_TTFB;
+        long passed = former ? 0 : in.readLong();
+        long failed = former ? 0 : in.readLong();
         Histogram latency = readHistogram(in);
         Histogram serviceTime = readHistogram(in);
-        Histogram firstByte = version == FORMAT_WITHOUT_TTFB ? LatencyHistograms.newHistogram() : readHistogram(in);
+        Histogram firstByte = former ? LatencyHistograms.newHistogram() : readHistogram(in);
         Accumulator acc = new Accumulator(latency, serviceTime, firstByte);
         acc.count = count;
         acc.errorCount = errorCount;
@@ -322,6 +354,8 @@ public final class Accumulator {
         acc.firstEventMs = first;
         acc.lastEventMs = last;
         acc.lateEvents = late;
+        acc.checksPassed = passed;
+        acc.checksFailed = failed;
         return acc;
     }
 

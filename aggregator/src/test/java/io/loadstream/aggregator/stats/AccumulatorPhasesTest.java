@@ -19,7 +19,10 @@ import org.HdrHistogram.Histogram;
 import org.apache.commons.math3.stat.descriptive.rank.Percentile;
 import org.junit.jupiter.api.Test;
 
-/** The time-to-first-byte and service-time histograms: recorded, merged, published and kept in state. */
+/**
+ * The time-to-first-byte and service-time histograms and the check counts: recorded, merged, published and kept in
+ * state.
+ */
 class AccumulatorPhasesTest {
 
     private static final long START_MS = EventFixtures.nowMs();
@@ -79,30 +82,66 @@ class AccumulatorPhasesTest {
     }
 
     @Test
-    void stateKeepsTheTimeToFirstByteAndReadsTheFormerFormatWithoutIt() throws Exception {
+    void checkResultsAreCountedAndMergedAndRequestsWithoutACheckAreNot() {
+        // given: 30 passed, 7 failed, 11 without a check (or without a response), over two accumulators
+        Accumulator first = new Accumulator();
+        Accumulator second = new Accumulator();
+        for (int i = 0; i < 48; i++) {
+            RequestTiming timing = timing(0, 100, 1_000);
+            timing.setCheckPassed(i < 30 ? Boolean.TRUE : i < 37 ? Boolean.FALSE : null);
+            (i % 3 == 0 ? first : second).record(timing, START_MS);
+        }
+
+        // when
+        first.merge(second);
+        LatencyStats published = first.toLatencyStats();
+
+        // then
+        assertThat(published.getChecksPassed()).isEqualTo(30);
+        assertThat(published.getChecksFailed()).isEqualTo(7);
+    }
+
+    @Test
+    void stateKeepsTheTimeToFirstByteAndTheChecksAndReadsTheFormerFormatWithoutThem() throws Exception {
         // given
         Accumulator accumulator = new Accumulator();
         for (int i = 0; i < 100; i++) {
-            accumulator.record(timing(0, 1_000 + i, 5_000 + i), START_MS);
+            RequestTiming timing = timing(0, 1_000 + i, 5_000 + i);
+            timing.setCheckPassed(i % 10 != 0);
+            accumulator.record(timing, START_MS);
         }
         ByteBuffer scratch = ByteBuffer.allocate(Accumulator.scratchCapacity());
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         accumulator.writeTo(new DataOutputStream(bytes), scratch);
         byte[] current = bytes.toByteArray();
 
-        // when: read back as written, and as the former format wrote it (version 1, no third histogram)
+        // when: read back as written, and as the former format wrote it (version 1: no check counts before the
+        // histograms, no third histogram after them)
         Accumulator restored = Accumulator.readFrom(new DataInputStream(new ByteArrayInputStream(current)));
-        scratch.clear();
-        int ttfbLength = accumulator.timeToFirstByte().encodeIntoByteBuffer(scratch);
-        byte[] former = Arrays.copyOf(current, current.length - Integer.BYTES - ttfbLength);
-        former[0] = 1;
-        Accumulator fromFormer = Accumulator.readFrom(new DataInputStream(new ByteArrayInputStream(former)));
+        int ttfbLength = encodedLength(accumulator.timeToFirstByte(), scratch);
+        int histogramsLength = encodedLength(accumulator.latency(), scratch)
+                + encodedLength(accumulator.serviceTime(), scratch) + 2 * Integer.BYTES;
+        int checksAt = current.length - Integer.BYTES - ttfbLength - histogramsLength - 2 * Long.BYTES;
+        ByteArrayOutputStream former = new ByteArrayOutputStream();
+        former.write(1);
+        former.write(current, 1, checksAt - 1);
+        former.write(current, checksAt + 2 * Long.BYTES, histogramsLength);
+        Accumulator fromFormer = Accumulator.readFrom(new DataInputStream(new ByteArrayInputStream(
+                former.toByteArray())));
 
         // then
         assertThat(restored.timeToFirstByte()).isEqualTo(accumulator.timeToFirstByte());
         assertThat(restored.serviceTime()).isEqualTo(accumulator.serviceTime());
+        assertThat(restored.checksPassed()).isEqualTo(90);
+        assertThat(restored.checksFailed()).isEqualTo(10);
         assertThat(fromFormer.count()).isEqualTo(100);
+        assertThat(fromFormer.checksPassed() + fromFormer.checksFailed()).isZero();
         assertThat(fromFormer.serviceTime()).isEqualTo(accumulator.serviceTime());
         assertThat(fromFormer.timeToFirstByte().getTotalCount()).isZero();
+    }
+
+    private static int encodedLength(Histogram histogram, ByteBuffer scratch) {
+        scratch.clear();
+        return histogram.encodeIntoByteBuffer(scratch);
     }
 }

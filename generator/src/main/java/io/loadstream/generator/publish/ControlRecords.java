@@ -6,6 +6,7 @@ import io.loadstream.events.ControlType;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.generator.Segment;
+import io.loadstream.generator.plan.Check;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.generator.plan.Scenario;
 import io.loadstream.generator.plan.Step;
@@ -73,6 +74,7 @@ public final class ControlRecords {
         attrs.put(ControlAttributes.HOST, host);
         attrs.put(ControlAttributes.VERSION, version);
         attrs.put(ControlAttributes.SCENARIOS, scenariosJson(plan));
+        attrs.put(ControlAttributes.CHECKS, checksJson(plan));
         attrs.put(ControlAttributes.LOAD, io.loadstream.generator.plan.PlanSummary.load(plan.load()));
         this.attributes = Map.copyOf(attrs);
     }
@@ -92,6 +94,46 @@ public final class ControlRecords {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the scenarios as JSON", e);
         }
+    }
+
+    /**
+     * The checks attribute: {@code {"POST /b": ["status 201, body contains \"id\""]}}, per endpoint the distinct
+     * checks of the steps that name it, in step order; endpoints without a checked step are left out.
+     */
+    static String checksJson(Plan plan) {
+        Map<String, LinkedHashSet<String>> checks = new LinkedHashMap<>();
+        for (Scenario scenario : plan.scenarios()) {
+            for (Step step : scenario.steps()) {
+                String words = checkWords(step.check());
+                if (!words.isEmpty()) {
+                    checks.computeIfAbsent(step.endpoint(), e -> new LinkedHashSet<>()).add(words);
+                }
+            }
+        }
+        try {
+            return JSON.writeValueAsString(checks);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the checks as JSON", e);
+        }
+    }
+
+    /** A check in words ({@code status 200 or 204, body contains "ok"}); empty for no check. */
+    static String checkWords(Check check) {
+        if (check == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        if (!check.statuses().isEmpty()) {
+            List<String> codes = check.statuses().stream().sorted().map(String::valueOf).toList();
+            parts.add("status " + String.join(" or ", codes));
+        }
+        if (check.bodyContains() != null) {
+            // Quoted with the quote mark the text does not contain first: '"id"', "it's".
+            String quote = check.bodyContains().contains("\"") ? "'" : "\"";
+            parts.add((parts.isEmpty() ? "status below 400, " : "") + "body contains " + quote + check.bodyContains()
+                    + quote);
+        }
+        return String.join(", ", parts);
     }
 
     /**

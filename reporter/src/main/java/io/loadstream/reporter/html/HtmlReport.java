@@ -175,6 +175,7 @@ public final class HtmlReport {
 
         thresholds(html, report.thresholds());
         scenarios(html, report.scenarios());
+        checks(html, report.checks());
         charts(html, report);
         SoakSections.append(html, report);
         endpoints(html, report);
@@ -372,6 +373,31 @@ public final class HtmlReport {
         html.append("</tbody></table></div>\n");
         phases(html, report);
         distribution(html, report);
+    }
+
+    /** The plan's checks: per endpoint, what it checks and the responses that passed and failed it. */
+    private static void checks(StringBuilder html, io.loadstream.reporter.report.Checks checks) {
+        if (checks.rows().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Checks</h2><p class=\"empty\">Responses only: a request without a response is an error ")
+                .append("of its own class, neither passed nor failed.</p><div class=\"scroll\">")
+                .append("<table class=\"sortable\" id=\"checks\"><thead><tr><th>endpoint</th>")
+                .append("<th class=\"text\">check</th><th>passed</th><th>failed</th><th>passed %</th>")
+                .append("</tr></thead><tbody>");
+        for (io.loadstream.reporter.report.Checks.Row row : checks.rows()) {
+            String words = String.join("; ", row.checks());
+            html.append("<tr><td data-v=\"").append(Html.escape(row.endpoint())).append("\">")
+                    .append(Html.escape(row.endpoint())).append("</td><td class=\"text\" data-v=\"")
+                    .append(Html.escape(words)).append("\">").append(Html.escape(words)).append("</td>");
+            cell(html, row.passed(), String.format(Locale.ROOT, "%,d", row.passed()), false);
+            cell(html, row.failed(), String.format(Locale.ROOT, "%,d", row.failed()), row.failed() > 0);
+            double rate = row.passRate();
+            cell(html, Double.isNaN(rate) ? -1 : rate, Double.isNaN(rate) ? "n/a"
+                    : String.format(Locale.ROOT, "%.2f%%", rate * 100), rate < 1);
+            html.append("</tr>");
+        }
+        html.append("</tbody></table></div>\n");
     }
 
     /** Time to first byte and service time per endpoint, beside the latency they are part of. */

@@ -87,6 +87,7 @@ public final class ConsoleSummary {
             }
             out.append('\n');
         }
+        checks(out, report.checks());
         if (!Double.isNaN(s.peakCpuPercent())) {
             out.append(dotted(s.cpuSource() + " cpu")).append(String.format(Locale.ROOT, "avg=%.1f%% peak=%.1f%%%n",
                     s.avgCpuPercent(), s.peakCpuPercent()));
@@ -192,6 +193,23 @@ public final class ConsoleSummary {
                     ? String.format(Locale.ROOT, "%,d", (long) observed)
                     : String.format(Locale.ROOT, "%.2f/s", observed);
         };
+    }
+
+    /** k6's checks lines: the total, then ✓ or ✗ per endpoint's check with its passed share and counts. */
+    private static void checks(StringBuilder out, Checks checks) {
+        if (checks.rows().isEmpty()) {
+            return;
+        }
+        long checked = checks.passed() + checks.failed();
+        out.append(dotted("checks")).append(String.format(Locale.ROOT, "%.2f%%  %,d out of %,d%n",
+                checked == 0 ? 0 : checks.passed() * 100.0 / checked, checks.passed(), checked));
+        for (Checks.Row row : checks.rows()) {
+            String words = row.checks().isEmpty() ? "" : ": " + String.join("; ", row.checks());
+            out.append(String.format(Locale.ROOT, "      %s %s%s  %s  \u2713 %,d \u2717 %,d%n",
+                    row.failed() == 0 ? "\u2713" : "\u2717", row.endpoint(), words,
+                    Double.isNaN(row.passRate()) ? "no response checked"
+                            : String.format(Locale.ROOT, "%.2f%%", row.passRate() * 100), row.passed(), row.failed()));
+        }
     }
 
     /** Time to first byte and service time per endpoint, when the aggregator kept them. */

@@ -140,6 +140,8 @@ public final class JsonReport {
             n.put("errors", row.errors());
         }
 
+        putChecks(root.putObject("checks"), report.checks());
+
         ObjectNode endpoints = root.putObject("endpoint_metrics");
         for (RunReport.EndpointRow row : report.endpoints()) {
             ObjectNode e = endpoints.putObject(row.endpoint());
@@ -248,6 +250,25 @@ public final class JsonReport {
         steps.put("recent_windows", resolution.recentWindows());
         putTimeline(root.putArray("timeline_recent"), resolution.recent());
         return root;
+    }
+
+    /** Passed and failed checks, in all and per endpoint. */
+    private static void putChecks(ObjectNode checks, Checks all) {
+        checks.put("passed", all.passed());
+        checks.put("failed", all.failed());
+        ArrayNode rows = checks.putArray("by_endpoint");
+        for (Checks.Row row : all.rows()) {
+            ObjectNode n = rows.addObject();
+            n.put("endpoint", row.endpoint());
+            n.put("check", String.join("; ", row.checks()));
+            n.put("passed", row.passed());
+            n.put("failed", row.failed());
+            if (Double.isNaN(row.passRate())) {
+                n.putNull("pass_rate");
+            } else {
+                n.put("pass_rate", rate(row.passRate()));
+            }
+        }
     }
 
     /** Time to first byte and service time (null when the aggregator did not keep their histograms). */

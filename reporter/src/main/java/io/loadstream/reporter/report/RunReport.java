@@ -31,13 +31,14 @@ import java.util.Map;
  * @param capacity        the USL capacity estimate of a stepped run, or why there is none
  * @param vusPerSecond    active VUs per second from the heartbeats (rps NaN), thinned for long runs
  * @param scenarios       the load and each scenario's iterations, requests and errors
+ * @param checks          each endpoint's check and its passed and failed responses
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
                         List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
                         TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
-                        Scenarios scenarios) {
+                        Scenarios scenarios, Checks checks) {
 
     /**
      * Identity and timing of the run.
