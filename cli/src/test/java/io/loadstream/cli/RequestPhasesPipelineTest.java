@@ -160,6 +160,13 @@ class RequestPhasesPipelineTest {
         assertThat(check.path("check").asText()).isEqualTo("status 201, body contains '\"id\"'");
         assertThat(check.path("passed").asLong()).isEqualTo(passed);
         assertThat(check.path("failed").asLong()).isEqualTo(failed);
+
+        // and: the generator's own threads are told apart from the process that also ran the aggregator and reporter
+        JsonNode cpu = report.at("/generator_cpu/0");
+        assertThat(cpu.path("measured").asBoolean()).isTrue();
+        assertThat(cpu.path("threads_cpu_s").asDouble()).isPositive()
+                .isLessThanOrEqualTo(cpu.path("process_cpu_s").asDouble());
+        assertThat(cpu.path("share_of_process").asDouble()).isPositive().isLessThanOrEqualTo(1);
         String html = Files.readString(reported.jsonReport().resolveSibling("report.html"), StandardCharsets.UTF_8);
         assertThat(html).contains("<h2>Checks</h2>", "Time to first byte and service time");
     }

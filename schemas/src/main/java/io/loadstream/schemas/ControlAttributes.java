@@ -32,6 +32,13 @@ public final class ControlAttributes {
      * "iteration_ms_max":2010.5}}}.
      */
     public static final String SCENARIO_STATS = "scenario_stats";
+    /**
+     * On FINISHED: JSON object of the CPU the generator's own threads used during the load, told apart from its
+     * process (which in {@code run} also holds the aggregator and the reporter), e.g. {@code {"threads_cpu_ms":4210,
+     * "process_cpu_ms":9120,"span_ms":30000,"processors":2}}; {@code threads_cpu_ms} is -1 when the JVM does not
+     * measure thread CPU time, {@code process_cpu_ms} -1 when it does not measure the process's.
+     */
+    public static final String GENERATOR_CPU = "generator_cpu";
 
     private ControlAttributes() {
     }

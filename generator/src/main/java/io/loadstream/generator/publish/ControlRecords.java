@@ -137,6 +137,28 @@ public final class ControlRecords {
     }
 
     /**
+     * The {@link ControlAttributes#GENERATOR_CPU} attribute.
+     *
+     * @param threadsCpuMs CPU of the generator's threads during the load, ms; -1 when not measured
+     * @param processCpuMs CPU of the whole process in the same span, ms; -1 when not measured
+     * @param spanMs       the span, wall-clock ms
+     * @param processors   processors available to the process
+     * @return the JSON object
+     */
+    public static String generatorCpuJson(long threadsCpuMs, long processCpuMs, long spanMs, int processors) {
+        Map<String, Long> figures = new LinkedHashMap<>();
+        figures.put("threads_cpu_ms", threadsCpuMs);
+        figures.put("process_cpu_ms", processCpuMs);
+        figures.put("span_ms", spanMs);
+        figures.put("processors", (long) processors);
+        try {
+            return JSON.writeValueAsString(figures);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the generator's CPU as JSON", e);
+        }
+    }
+
+    /**
      * The STARTED record.
      *
      * @param nowMs wall-clock time of sending, epoch milliseconds
@@ -189,11 +211,15 @@ public final class ControlRecords {
      * @param counts         the final counts
      * @param reason         why the run ended early, or null when it ran its course
      * @param scenarioStats  the {@link ControlAttributes#SCENARIO_STATS} JSON
+     * @param generatorCpu   the {@link ControlAttributes#GENERATOR_CPU} JSON, or null when not measured
      * @return the record
      */
-    public RunControl finished(long nowMs, Counts counts, String reason, String scenarioStats) {
+    public RunControl finished(long nowMs, Counts counts, String reason, String scenarioStats, String generatorCpu) {
         Map<String, String> attrs = new LinkedHashMap<>(attributes);
         attrs.put(ControlAttributes.SCENARIO_STATS, scenarioStats);
+        if (generatorCpu != null) {
+            attrs.put(ControlAttributes.GENERATOR_CPU, generatorCpu);
+        }
         return withCounts(base(ControlType.FINISHED, nowMs), counts).setReason(reason).setAttributes(attrs).build();
     }
 

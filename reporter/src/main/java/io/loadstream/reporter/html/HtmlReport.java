@@ -180,6 +180,7 @@ public final class HtmlReport {
         SoakSections.append(html, report);
         endpoints(html, report);
         SystemSection.table(html, report);
+        generatorCpu(html, report);
         findings(html, report);
         alerts(html, report.alerts());
 
@@ -373,6 +374,20 @@ public final class HtmlReport {
         html.append("</tbody></table></div>\n");
         phases(html, report);
         distribution(html, report);
+    }
+
+    /** Each generator's own threads' CPU, apart from the rest of its process (in run: aggregator, reporter). */
+    private static void generatorCpu(StringBuilder html, RunReport report) {
+        if (report.generatorCpu().rows().isEmpty()) {
+            return;
+        }
+        html.append("<h3>Generator CPU (its own threads)</h3><ul>");
+        for (io.loadstream.reporter.report.GeneratorCpu.Row row : report.generatorCpu().rows()) {
+            html.append("<li>").append(Html.escape(row.generator())).append(": ")
+                    .append(Html.escape(io.loadstream.reporter.report.ConsoleSummary.generatorCpuWords(row)))
+                    .append("</li>");
+        }
+        html.append("</ul>\n");
     }
 
     /** The plan's checks: per endpoint, what it checks and the responses that passed and failed it. */

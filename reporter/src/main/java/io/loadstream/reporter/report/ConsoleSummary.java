@@ -88,6 +88,10 @@ public final class ConsoleSummary {
             out.append('\n');
         }
         checks(out, report.checks());
+        for (GeneratorCpu.Row row : report.generatorCpu().rows()) {
+            out.append(dotted("generator threads cpu")).append(row.generator()).append(' ')
+                    .append(generatorCpuWords(row)).append('\n');
+        }
         if (!Double.isNaN(s.peakCpuPercent())) {
             out.append(dotted(s.cpuSource() + " cpu")).append(String.format(Locale.ROOT, "avg=%.1f%% peak=%.1f%%%n",
                     s.avgCpuPercent(), s.peakCpuPercent()));
@@ -193,6 +197,24 @@ public final class ConsoleSummary {
                     ? String.format(Locale.ROOT, "%,d", (long) observed)
                     : String.format(Locale.ROOT, "%.2f/s", observed);
         };
+    }
+
+    /**
+     * One generator's own CPU in words, e.g. {@code 4.2 s, 46% of its process's 9.1 s; mean 7.0% of the machine}.
+     *
+     * @param row the generator's figures
+     * @return the words; they say so when the threads could not be told apart
+     */
+    public static String generatorCpuWords(GeneratorCpu.Row row) {
+        if (!row.measured()) {
+            return "not measured: its JVM does not measure thread CPU time (or it is older than this figure), so its "
+                    + "CPU cannot be told apart from the rest of its process";
+        }
+        String share = Double.isNaN(row.shareOfProcess()) ? ""
+                : String.format(Locale.ROOT, ", %.0f%% of its process's %.1f s", row.shareOfProcess() * 100,
+                        row.processCpuMs() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f s%s; mean %.1f%% of the machine", row.threadsCpuMs() / 1000.0, share,
+                row.meanPercentOfMachine());
     }
 
     /** k6's checks lines: the total, then ✓ or ✗ per endpoint's check with its passed share and counts. */

@@ -141,6 +141,7 @@ public final class JsonReport {
         }
 
         putChecks(root.putObject("checks"), report.checks());
+        putGeneratorCpu(root.putArray("generator_cpu"), report.generatorCpu());
 
         ObjectNode endpoints = root.putObject("endpoint_metrics");
         for (RunReport.EndpointRow row : report.endpoints()) {
@@ -250,6 +251,21 @@ public final class JsonReport {
         steps.put("recent_windows", resolution.recentWindows());
         putTimeline(root.putArray("timeline_recent"), resolution.recent());
         return root;
+    }
+
+    /** Each generator's own threads' CPU beside its process's; null figures when they could not be told apart. */
+    private static void putGeneratorCpu(ArrayNode rows, GeneratorCpu cpu) {
+        for (GeneratorCpu.Row row : cpu.rows()) {
+            ObjectNode n = rows.addObject();
+            n.put("generator", row.generator());
+            n.put("measured", row.measured());
+            putNumber(n, "threads_cpu_s", row.measured() ? row.threadsCpuMs() / 1000.0 : Double.NaN);
+            putNumber(n, "process_cpu_s", row.processCpuMs() >= 0 ? row.processCpuMs() / 1000.0 : Double.NaN);
+            putNumber(n, "span_s", row.spanMs() >= 0 ? row.spanMs() / 1000.0 : Double.NaN);
+            putNumber(n, "share_of_process", row.shareOfProcess());
+            putNumber(n, "threads_cpu_mean_percent", row.meanPercentOfMachine());
+            putNumber(n, "process_cpu_mean_percent", row.processMeanPercentOfMachine());
+        }
     }
 
     /** Passed and failed checks, in all and per endpoint. */

@@ -131,7 +131,8 @@ public final class ReportBuilder {
         }
         return new RunReport(info, summary, rows, thresholds, slow, errors, List.copyOf(bottlenecks), timeline, vus,
                 system, List.copyOf(alerts), drift, TimelineResolution.of(data.timelineSteps()),
-                CapacityAnalysis.of(data), vusPerSecond, Scenarios.of(data), Checks.of(data));
+                CapacityAnalysis.of(data), vusPerSecond, Scenarios.of(data), Checks.of(data),
+                GeneratorCpu.of(data));
     }
 
     /** FINISHED carries the final counts; sources that never finished count with their last heartbeat. */

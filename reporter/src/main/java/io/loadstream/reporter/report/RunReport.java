@@ -32,13 +32,14 @@ import java.util.Map;
  * @param vusPerSecond    active VUs per second from the heartbeats (rps NaN), thinned for long runs
  * @param scenarios       the load and each scenario's iterations, requests and errors
  * @param checks          each endpoint's check and its passed and failed responses
+ * @param generatorCpu    each generator's own threads' CPU, apart from the rest of its process
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
                         List<SlowEndpoint> slowEndpoints, List<ErrorEndpoint> errorEndpoints,
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
                         List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
                         TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
-                        Scenarios scenarios, Checks checks) {
+                        Scenarios scenarios, Checks checks, GeneratorCpu generatorCpu) {
 
     /**
      * Identity and timing of the run.
