@@ -11,6 +11,7 @@ import io.loadstream.generator.publish.AbortListener;
 import io.loadstream.generator.publish.ControlRecords;
 import io.loadstream.generator.publish.EventPublisher;
 import io.loadstream.generator.publish.KafkaSettings;
+import io.loadstream.generator.system.GeneratorThreadsCpu;
 import io.loadstream.generator.system.SamplerLoop;
 import io.loadstream.generator.system.SystemSampler;
 import io.loadstream.generator.time.EpochClock;
@@ -131,6 +132,8 @@ public final class Generator {
             if (pendingAbort != null) {
                 load.abort(pendingAbort);
             }
+            // The generator's own threads, apart from the rest of the process (in run: aggregator, reporter).
+            GeneratorThreadsCpu threadsCpu = new GeneratorThreadsCpu();
             long cpuAtStart = processCpuNanos();
             load.start();
             startedNanos = System.nanoTime();
@@ -140,11 +143,17 @@ public final class Generator {
             ticker.scheduleAtFixedRate(() -> publisher.submitControl((p, watermark) ->
                     p.sendControl(records.heartbeat(config.timeSource().epochMillis(), counts(stats, publisher,
                             load)), watermark)), HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
+            ticker.scheduleAtFixedRate(threadsCpu::sample, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
             ticker.scheduleAtFixedRate(() -> progress.report(System.nanoTime(), loadStart),
                     ProgressReporter.INTERVAL_MS, ProgressReporter.INTERVAL_MS, TimeUnit.MILLISECONDS);
             awaitLoad(load, plan);
             long endedNanos = System.nanoTime();
             long cpuNanos = Math.max(0, processCpuNanos() - cpuAtStart);
+            threadsCpu.sample();
+            String generatorCpu = ControlRecords.generatorCpuJson(
+                    threadsCpu.measured() ? threadsCpu.cpuNanos() / 1_000_000 : -1,
+                    cpuAtStart < 0 ? -1 : cpuNanos / 1_000_000, (endedNanos - loadStart) / 1_000_000,
+                    Runtime.getRuntime().availableProcessors());
             ticker.shutdownNow();
             // Every timing handed to the producer and acknowledged (or counted as dropped) before FINISHED.
             await(publisher.submitControl((p, watermark) -> p.flushProducer()), "the events", BACKLOG_TIMEOUT);
@@ -154,7 +163,7 @@ public final class Generator {
             ControlRecords.Counts finalCounts = counts(stats, publisher, load);
             await(publisher.submitControl((p, watermark) -> {
                 p.sendControl(records.finished(config.timeSource().epochMillis(), finalCounts, reason,
-                        load.scenarioCountsJson()), watermark);
+                        load.scenarioCountsJson(), generatorCpu), watermark);
                 p.flushProducer();
             }), "FINISHED", BACKLOG_TIMEOUT);
             return new GeneratorResult(stats.requests(), stats.errors(), load.iterationsStarted(),

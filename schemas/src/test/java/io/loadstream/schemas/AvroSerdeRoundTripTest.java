@@ -152,8 +152,9 @@ class AvroSerdeRoundTripTest {
     }
 
     @Test
-    void shipsNoOlderSchemaVersionsYet() {
-        assertThat(EventSerdes.requestTiming().olderWriterSchemas()).isEmpty();
+    void shipsTheRequestTimingOfBeforeTheCheckResultAsTheOneOlderWriterSchema() {
+        assertThat(EventSerdes.requestTiming().olderWriterSchemas()).singleElement()
+                .satisfies(older -> assertThat(older.getField("check_passed")).isNull());
     }
 
     @Test

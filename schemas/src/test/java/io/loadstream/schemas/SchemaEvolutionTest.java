@@ -3,6 +3,7 @@ package io.loadstream.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.ErrorClass;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.HostRole;
@@ -25,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class SchemaEvolutionTest {
 
     private static final String TOPIC = "loadstream.requests";
-    private static final Set<String> ADDED_LATER = Set.of("error_detail", "time_to_first_byte_us", "iteration");
+    private static final Set<String> ADDED_LATER = Set.of("error_detail", "time_to_first_byte_us", "iteration",
+            "check_passed");
 
     /** RequestTiming as it would have been before the fields in {@link #ADDED_LATER} were added. */
     private static Schema olderRequestTiming() {
@@ -193,11 +195,31 @@ class SchemaEvolutionTest {
     }
 
     @Test
-    void shipsAHistoryIndexThatListsNothingYet() {
+    void readsTimingsAndTotalsWrittenBeforeTheChecksAndTheTimeToFirstByteHistogramWithNeither() throws IOException {
+        // given a timing and totals written with the shipped v1 schemas
         ClassLoader loader = AvroSerde.class.getClassLoader();
-
         assertThat(loader.getResource(SchemaHistory.DEFAULT_ROOT + "/index.txt")).isNotNull();
-        assertThat(SchemaHistory.load(loader, SchemaHistory.DEFAULT_ROOT, RequestTiming.getClassSchema())).isEmpty();
+        Schema timingV1 = SchemaHistory.load(loader, SchemaHistory.DEFAULT_ROOT, RequestTiming.getClassSchema())
+                .get(0);
+        Schema totalsV1 = SchemaHistory.load(loader, SchemaHistory.DEFAULT_ROOT, EndpointTotals.getClassSchema())
+                .get(0);
+        RequestTiming timing = EventFixtures.ok("r-1", "GET /x", EventFixtures.nowMs(), 1_234);
+        EndpointTotals totals = EventFixtures.totals("r-1", "GET /x", 0, 10, new long[] {1, 2, 3}, 0, true);
+        GenericRecord totalsWriter = asWriter(totals, totalsV1);
+        totalsWriter.put("stats", asWriter(totals.getStats(), totalsV1.getField("stats").schema()));
+
+        // when the shipped serdes read them
+        RequestTiming decoded = EventSerdes.requestTiming().deserialize(TOPIC, encode(timingV1,
+                asWriter(timing, timingV1)));
+        EndpointTotals decodedTotals = EventSerdes.endpointTotals().deserialize("loadstream.totals",
+                encode(totalsV1, totalsWriter));
+
+        // then: no check result, no check counted, no TTFB histogram
+        assertThat(decoded.getLatencyUs()).isEqualTo(1_234);
+        assertThat(decoded.getCheckPassed()).isNull();
+        assertThat(decodedTotals.getStats().getCount()).isEqualTo(3);
+        assertThat(decodedTotals.getStats().getChecksPassed() + decodedTotals.getStats().getChecksFailed()).isZero();
+        assertThat(decodedTotals.getStats().getTtfbHistogram()).isNull();
     }
 
     @Test

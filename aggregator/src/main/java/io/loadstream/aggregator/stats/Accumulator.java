@@ -15,9 +15,11 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Live, mutable statistics of a set of requests (one window or a whole run of one endpoint): counts, errors by
- * class, status counts, bytes, min, max, mean, and two HdrHistograms (latency and service time) in microseconds.
+ * class, status counts, bytes, min, max, mean, and three HdrHistograms in microseconds: latency, service time, and
+ * time to first byte (of the requests that received a response: a timing whose {@code time_to_first_byte_us} is
+ * negative was not measured and is left out of that histogram).
  *
- * <p>Recording a request costs two {@code recordValue} calls and a few additions: no serialization. Merging two
+ * <p>Recording a request costs up to three {@code recordValue} calls and a few additions: no serialization. Merging two
  * accumulators adds their histograms, so percentiles of the merge are exact to the histogram's precision (3
  * significant digits); percentiles are never averaged.
  *
@@ -28,7 +30,12 @@ import org.HdrHistogram.Histogram;
 public final class Accumulator {
 
     private static final ErrorClass[] ERROR_CLASSES = ErrorClass.values();
-    private static final int FORMAT_VERSION = 1;
+    /**
+     * State format: 1 had the latency and service-time histograms; 2 adds the check counts (after the late events)
+     * and the time-to-first-byte histogram (last).
+     */
+    private static final int FORMAT_VERSION = 2;
+    private static final int FORMAT_WITHOUT_TTFB = 1;
 
     private long count;
     private long errorCount;
@@ -44,17 +51,21 @@ public final class Accumulator {
     private long firstEventMs = Long.MAX_VALUE;
     private long lastEventMs = Long.MIN_VALUE;
     private long lateEvents;
+    private long checksPassed;
+    private long checksFailed;
     private final Histogram latency;
     private final Histogram serviceTime;
+    private final Histogram timeToFirstByte;
 
     /** Creates an empty accumulator. */
     public Accumulator() {
-        this(LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram());
+        this(LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram(), LatencyHistograms.newHistogram());
     }
 
-    private Accumulator(Histogram latency, Histogram serviceTime) {
+    private Accumulator(Histogram latency, Histogram serviceTime, Histogram timeToFirstByte) {
         this.latency = latency;
         this.serviceTime = serviceTime;
+        this.timeToFirstByte = timeToFirstByte;
     }
 
     /**
@@ -87,8 +98,20 @@ public final class Accumulator {
         if (eventMs > lastEventMs) {
             lastEventMs = eventMs;
         }
+        Boolean checkPassed = timing.getCheckPassed();
+        if (checkPassed != null) {
+            if (checkPassed) {
+                checksPassed++;
+            } else {
+                checksFailed++;
+            }
+        }
         latency.recordValue(LatencyHistograms.clampUs(latencyUs));
         serviceTime.recordValue(LatencyHistograms.clampUs(timing.getServiceTimeUs()));
+        long firstByteUs = timing.getTimeToFirstByteUs();
+        if (firstByteUs >= 0) {
+            timeToFirstByte.recordValue(LatencyHistograms.clampUs(firstByteUs));
+        }
     }
 
     /** Counts one event that arrived after its window had closed (it is recorded here too). */
@@ -118,8 +141,11 @@ public final class Accumulator {
         firstEventMs = Math.min(firstEventMs, other.firstEventMs);
         lastEventMs = Math.max(lastEventMs, other.lastEventMs);
         lateEvents += other.lateEvents;
+        checksPassed += other.checksPassed;
+        checksFailed += other.checksFailed;
         latency.add(other.latency);
         serviceTime.add(other.serviceTime);
+        timeToFirstByte.add(other.timeToFirstByte);
     }
 
     private void addStatus(int status, long n) {
@@ -146,6 +172,16 @@ public final class Accumulator {
     /** @return number of requests whose error class is not NONE */
     public long errorCount() {
         return errorCount;
+    }
+
+    /** @return requests whose check passed (see {@code RequestTiming.check_passed}) */
+    public long checksPassed() {
+        return checksPassed;
+    }
+
+    /** @return requests whose check failed */
+    public long checksFailed() {
+        return checksFailed;
     }
 
     /** @return events counted as late (after their window closed) */
@@ -183,6 +219,12 @@ public final class Accumulator {
         return serviceTime;
     }
 
+    /** @return the live time-to-first-byte histogram (µs) of the requests that received a response; callers must
+     *          not change it */
+    public Histogram timeToFirstByte() {
+        return timeToFirstByte;
+    }
+
     /**
      * Returns these statistics as the Avro {@link LatencyStats}, histograms in the wire encoding of
      * {@link LatencyHistograms#encode}.
@@ -212,6 +254,9 @@ public final class Accumulator {
                 .setMeanUs(count == 0 ? 0.0 : (double) sumUs / count)
                 .setHistogram(LatencyHistograms.encode(latency))
                 .setServiceTimeHistogram(LatencyHistograms.encode(serviceTime))
+                .setChecksPassed(checksPassed)
+                .setChecksFailed(checksFailed)
+                .setTtfbHistogram(LatencyHistograms.encode(timeToFirstByte))
                 .build();
     }
 
@@ -246,20 +291,24 @@ public final class Accumulator {
         out.writeLong(firstEventMs);
         out.writeLong(lastEventMs);
         out.writeLong(lateEvents);
+        out.writeLong(checksPassed);
+        out.writeLong(checksFailed);
         writeHistogram(out, latency, scratch);
         writeHistogram(out, serviceTime, scratch);
+        writeHistogram(out, timeToFirstByte, scratch);
     }
 
     /**
      * Reads an accumulator written by {@link #writeTo(DataOutput, ByteBuffer)}.
      *
      * @param in where to read
-     * @return a new accumulator
+     * @return a new accumulator; one of the first format (written before the time to first byte and the checks
+     *         were kept) has an empty time-to-first-byte histogram and no check counted
      * @throws IOException when the data is truncated or of an unknown format
      */
     public static Accumulator readFrom(DataInput in) throws IOException {
         int version = in.readByte();
-        if (version != FORMAT_VERSION) {
+        if (version != FORMAT_VERSION && version != FORMAT_WITHOUT_TTFB) {
             throw new IOException("Unknown accumulator format " + version);
         }
         long count = in.readLong();
@@ -284,7 +333,13 @@ public final class Accumulator {
         long first = in.readLong();
         long last = in.readLong();
         long late = in.readLong();
-        Accumulator acc = new Accumulator(readHistogram(in), readHistogram(in));
+        boolean former = version == FORMAT_WITHOUT_TTFB;
+        long passed = former ? 0 : in.readLong();
+        long failed = former ? 0 : in.readLong();
+        Histogram latency = readHistogram(in);
+        Histogram serviceTime = readHistogram(in);
+        Histogram firstByte = former ? LatencyHistograms.newHistogram() : readHistogram(in);
+        Accumulator acc = new Accumulator(latency, serviceTime, firstByte);
         acc.count = count;
         acc.errorCount = errorCount;
         System.arraycopy(errors, 0, acc.errorsByClass, 0, Math.min(classes, acc.errorsByClass.length));
@@ -299,6 +354,8 @@ public final class Accumulator {
         acc.firstEventMs = first;
         acc.lastEventMs = last;
         acc.lateEvents = late;
+        acc.checksPassed = passed;
+        acc.checksFailed = failed;
         return acc;
     }
 

@@ -264,6 +264,23 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         finish(step, status, errorClass, detail);
     }
 
+    /**
+     * The check's verdict for the timing: null when the step has no check or no response arrived (a failure before
+     * or while reading it); else whether the response satisfied it (a status of 400 or more fails a check that lists
+     * no status).
+     */
+    private static Boolean checkResult(Check check, int status, ErrorClass errorClass) {
+        boolean checked = !check.statuses().isEmpty() || check.bodyContains() != null;
+        if (!checked || status <= 0) {
+            return null;
+        }
+        return switch (errorClass) {
+            case NONE -> Boolean.TRUE;
+            case CHECK, STATUS -> Boolean.FALSE;
+            default -> null;
+        };
+    }
+
     private boolean bodyContains(String expected) {
         return bodyLength > 0 && new String(body, 0, bodyLength, StandardCharsets.UTF_8).contains(expected);
     }
@@ -296,6 +313,7 @@ final class VirtualUser implements Response.Listener, Template.Context, Runnable
         event.setBytesReceived(bodyBytes);
         event.setVu(id);
         event.setIteration(iteration);
+        event.setCheckPassed(checkResult(step.check(), status, errorClass));
         context.sink.requestCompleted(event);
         // Recorded: the watermark may move past this request now.
         watermarkSlot = IDLE;

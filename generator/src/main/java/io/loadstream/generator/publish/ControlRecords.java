@@ -6,6 +6,7 @@ import io.loadstream.events.ControlType;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.ThresholdSpec;
 import io.loadstream.generator.Segment;
+import io.loadstream.generator.plan.Check;
 import io.loadstream.generator.plan.Plan;
 import io.loadstream.generator.plan.Scenario;
 import io.loadstream.generator.plan.Step;
@@ -79,6 +80,7 @@ public final class ControlRecords {
         attrs.put(ControlAttributes.HOST, host);
         attrs.put(ControlAttributes.VERSION, version);
         attrs.put(ControlAttributes.SCENARIOS, scenariosJson(plan));
+        attrs.put(ControlAttributes.CHECKS, checksJson(plan));
         attrs.put(ControlAttributes.LOAD, io.loadstream.generator.plan.PlanSummary.load(plan.load()));
         this.attributes = Map.copyOf(attrs);
     }
@@ -97,6 +99,68 @@ public final class ControlRecords {
             return JSON.writeValueAsString(scenarios);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write the scenarios as JSON", e);
+        }
+    }
+
+    /**
+     * The checks attribute: {@code {"POST /b": ["status 201, body contains \"id\""]}}, per endpoint the distinct
+     * checks of the steps that name it, in step order; endpoints without a checked step are left out.
+     */
+    static String checksJson(Plan plan) {
+        Map<String, LinkedHashSet<String>> checks = new LinkedHashMap<>();
+        for (Scenario scenario : plan.scenarios()) {
+            for (Step step : scenario.steps()) {
+                String words = checkWords(step.check());
+                if (!words.isEmpty()) {
+                    checks.computeIfAbsent(step.endpoint(), e -> new LinkedHashSet<>()).add(words);
+                }
+            }
+        }
+        try {
+            return JSON.writeValueAsString(checks);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the checks as JSON", e);
+        }
+    }
+
+    /** A check in words ({@code status 200 or 204, body contains "ok"}); empty for no check. */
+    static String checkWords(Check check) {
+        if (check == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        if (!check.statuses().isEmpty()) {
+            List<String> codes = check.statuses().stream().sorted().map(String::valueOf).toList();
+            parts.add("status " + String.join(" or ", codes));
+        }
+        if (check.bodyContains() != null) {
+            // Quoted with the quote mark the text does not contain first: '"id"', "it's".
+            String quote = check.bodyContains().contains("\"") ? "'" : "\"";
+            parts.add((parts.isEmpty() ? "status below 400, " : "") + "body contains " + quote + check.bodyContains()
+                    + quote);
+        }
+        return String.join(", ", parts);
+    }
+
+    /**
+     * The {@link ControlAttributes#GENERATOR_CPU} attribute.
+     *
+     * @param threadsCpuMs CPU of the generator's threads during the load, ms; -1 when not measured
+     * @param processCpuMs CPU of the whole process in the same span, ms; -1 when not measured
+     * @param spanMs       the span, wall-clock ms
+     * @param processors   processors available to the process
+     * @return the JSON object
+     */
+    public static String generatorCpuJson(long threadsCpuMs, long processCpuMs, long spanMs, int processors) {
+        Map<String, Long> figures = new LinkedHashMap<>();
+        figures.put("threads_cpu_ms", threadsCpuMs);
+        figures.put("process_cpu_ms", processCpuMs);
+        figures.put("span_ms", spanMs);
+        figures.put("processors", (long) processors);
+        try {
+            return JSON.writeValueAsString(figures);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write the generator's CPU as JSON", e);
         }
     }
 
@@ -153,11 +217,15 @@ public final class ControlRecords {
      * @param counts         the final counts
      * @param reason         why the run ended early, or null when it ran its course
      * @param scenarioStats  the {@link ControlAttributes#SCENARIO_STATS} JSON
+     * @param generatorCpu   the {@link ControlAttributes#GENERATOR_CPU} JSON, or null when not measured
      * @return the record
      */
-    public RunControl finished(long nowMs, Counts counts, String reason, String scenarioStats) {
+    public RunControl finished(long nowMs, Counts counts, String reason, String scenarioStats, String generatorCpu) {
         Map<String, String> attrs = new LinkedHashMap<>(attributes);
         attrs.put(ControlAttributes.SCENARIO_STATS, scenarioStats);
+        if (generatorCpu != null) {
+            attrs.put(ControlAttributes.GENERATOR_CPU, generatorCpu);
+        }
         return withCounts(base(ControlType.FINISHED, nowMs), counts).setReason(reason).setAttributes(attrs).build();
     }
 

@@ -175,10 +175,12 @@ public final class HtmlReport {
 
         thresholds(html, report.thresholds());
         scenarios(html, report.scenarios());
+        checks(html, report.checks());
         charts(html, report);
         SoakSections.append(html, report);
         endpoints(html, report);
         SystemSection.table(html, report);
+        generatorCpu(html, report);
         findings(html, report);
         alerts(html, report.alerts());
         deliveryFailures(html, report);
@@ -377,7 +379,75 @@ public final class HtmlReport {
             html.append("</tr>");
         }
         html.append("</tbody></table></div>\n");
+        phases(html, report);
         distribution(html, report);
+    }
+
+    /** Each generator's own threads' CPU, apart from the rest of its process (in run: aggregator, reporter). */
+    private static void generatorCpu(StringBuilder html, RunReport report) {
+        if (report.generatorCpu().rows().isEmpty()) {
+            return;
+        }
+        html.append("<h3>Generator CPU (its own threads)</h3><ul>");
+        for (io.loadstream.reporter.report.GeneratorCpu.Row row : report.generatorCpu().rows()) {
+            html.append("<li>").append(Html.escape(row.generator())).append(": ")
+                    .append(Html.escape(io.loadstream.reporter.report.ConsoleSummary.generatorCpuWords(row)))
+                    .append("</li>");
+        }
+        html.append("</ul>\n");
+    }
+
+    /** The plan's checks: per endpoint, what it checks and the responses that passed and failed it. */
+    private static void checks(StringBuilder html, io.loadstream.reporter.report.Checks checks) {
+        if (checks.rows().isEmpty()) {
+            return;
+        }
+        html.append("<h2>Checks</h2><p class=\"empty\">Responses only: a request without a response is an error ")
+                .append("of its own class, neither passed nor failed.</p><div class=\"scroll\">")
+                .append("<table class=\"sortable\" id=\"checks\"><thead><tr><th>endpoint</th>")
+                .append("<th class=\"text\">check</th><th>passed</th><th>failed</th><th>passed %</th>")
+                .append("</tr></thead><tbody>");
+        for (io.loadstream.reporter.report.Checks.Row row : checks.rows()) {
+            String words = String.join("; ", row.checks());
+            html.append("<tr><td data-v=\"").append(Html.escape(row.endpoint())).append("\">")
+                    .append(Html.escape(row.endpoint())).append("</td><td class=\"text\" data-v=\"")
+                    .append(Html.escape(words)).append("\">").append(Html.escape(words)).append("</td>");
+            cell(html, row.passed(), String.format(Locale.ROOT, "%,d", row.passed()), false);
+            cell(html, row.failed(), String.format(Locale.ROOT, "%,d", row.failed()), row.failed() > 0);
+            double rate = row.passRate();
+            cell(html, Double.isNaN(rate) ? -1 : rate, Double.isNaN(rate) ? "n/a"
+                    : String.format(Locale.ROOT, "%.2f%%", rate * 100), rate < 1);
+            html.append("</tr>");
+        }
+        html.append("</tbody></table></div>\n");
+    }
+
+    /** Time to first byte and service time per endpoint, beside the latency they are part of. */
+    private static void phases(StringBuilder html, RunReport report) {
+        if (report.endpoints().stream().allMatch(row -> row.phases().serviceTimeRequests() < 0)) {
+            html.append("<p class=\"empty\">Time to first byte and service time: not kept by this aggregator.</p>");
+            return;
+        }
+        html.append("<h3>Time to first byte and service time</h3><p class=\"empty\">TTFB: from sending to the ")
+                .append("response's headers, over the requests that got a response. Service time: from sending to ")
+                .append("the end of the response. Latency adds the wait between the intended and the actual start.")
+                .append("</p><div class=\"scroll\"><table class=\"sortable\" id=\"phases\"><thead><tr>")
+                .append("<th>endpoint</th><th>with response</th><th>TTFB p50</th><th>TTFB p95</th><th>TTFB p99</th>")
+                .append("<th>service p50</th><th>service p95</th><th>service p99</th><th>latency p95</th>")
+                .append("</tr></thead><tbody>");
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            RunReport.Phases p = row.phases();
+            html.append("<tr><td data-v=\"").append(Html.escape(row.endpoint())).append("\">")
+                    .append(Html.escape(row.endpoint())).append("</td>");
+            cell(html, p.ttfbRequests(), p.ttfbRequests() < 0 ? "n/a"
+                    : String.format(Locale.ROOT, "%,d", p.ttfbRequests()), false);
+            for (double value : new double[] {p.ttfbP50Ms(), p.ttfbP95Ms(), p.ttfbP99Ms(), p.serviceTimeP50Ms(),
+                    p.serviceTimeP95Ms(), p.serviceTimeP99Ms(), row.p95Ms()}) {
+                cell(html, Double.isNaN(value) ? -1 : value, Double.isNaN(value) ? "n/a" : ms(value), false);
+            }
+            html.append("</tr>");
+        }
+        html.append("</tbody></table></div>\n");
     }
 
     /** Gatling's "response time distribution": the share of each endpoint's requests per latency bucket. */

@@ -4,6 +4,7 @@ import io.loadstream.events.EndpointTotals;
 import io.loadstream.events.EndpointWindow;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemWindow;
+import io.loadstream.reporter.stats.PhaseStats;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.schemas.DeadLetters;
 import io.loadstream.schemas.EventDecodingException;
@@ -68,6 +69,8 @@ public final class RecordRouter {
                 return ofThisRun(window.getRunId(), record, new RunEvent.Window(window, Stats.of(window.getStats())));
             } else if (topic.equals(topics.totals())) {
                 EndpointTotals totals = EventSerdes.endpointTotals().deserialize(topic, value);
+                // Phase histograms that do not decode make the totals unreadable here, not the report fail later.
+                PhaseStats.of(totals.getStats(), Stats.EMPTY);
                 return ofThisRun(totals.getRunId(), record, new RunEvent.Totals(totals, Stats.of(totals.getStats())));
             } else if (topic.equals(topics.systemWindows())) {
                 SystemWindow window = EventSerdes.systemWindow().deserialize(topic, value);

@@ -87,6 +87,11 @@ public final class ConsoleSummary {
             }
             out.append('\n');
         }
+        checks(out, report.checks());
+        for (GeneratorCpu.Row row : report.generatorCpu().rows()) {
+            out.append(dotted("generator threads cpu")).append(row.generator()).append(' ')
+                    .append(generatorCpuWords(row)).append('\n');
+        }
         if (!Double.isNaN(s.peakCpuPercent())) {
             out.append(dotted(s.cpuSource() + " cpu")).append(String.format(Locale.ROOT, "avg=%.1f%% peak=%.1f%%%n",
                     s.avgCpuPercent(), s.peakCpuPercent()));
@@ -101,6 +106,7 @@ public final class ConsoleSummary {
                         clip(row.endpoint()), row.requests(), row.errorRate() * 100, ms(row.avgMs()),
                         ms(row.p50Ms()), ms(row.p95Ms()), ms(row.p99Ms()), ms(row.maxMs())));
             }
+            phases(out, report);
         }
         if (!report.alerts().isEmpty()) {
             out.append("\n  ALERTS\n");
@@ -191,6 +197,61 @@ public final class ConsoleSummary {
                     ? String.format(Locale.ROOT, "%,d", (long) observed)
                     : String.format(Locale.ROOT, "%.2f/s", observed);
         };
+    }
+
+    /**
+     * One generator's own CPU in words, e.g. {@code 4.2 s, 46% of its process's 9.1 s; mean 7.0% of the machine}.
+     *
+     * @param row the generator's figures
+     * @return the words; they say so when the threads could not be told apart
+     */
+    public static String generatorCpuWords(GeneratorCpu.Row row) {
+        if (!row.measured()) {
+            return "not measured: its JVM does not measure thread CPU time (or it is older than this figure), so its "
+                    + "CPU cannot be told apart from the rest of its process";
+        }
+        String share = Double.isNaN(row.shareOfProcess()) ? ""
+                : String.format(Locale.ROOT, ", %.0f%% of its process's %.1f s", row.shareOfProcess() * 100,
+                        row.processCpuMs() / 1000.0);
+        return String.format(Locale.ROOT, "%.1f s%s; mean %.1f%% of the machine", row.threadsCpuMs() / 1000.0, share,
+                row.meanPercentOfMachine());
+    }
+
+    /** k6's checks lines: the total, then ✓ or ✗ per endpoint's check with its passed share and counts. */
+    private static void checks(StringBuilder out, Checks checks) {
+        if (checks.rows().isEmpty()) {
+            return;
+        }
+        long checked = checks.passed() + checks.failed();
+        out.append(dotted("checks")).append(String.format(Locale.ROOT, "%.2f%%  %,d out of %,d%n",
+                checked == 0 ? 0 : checks.passed() * 100.0 / checked, checks.passed(), checked));
+        for (Checks.Row row : checks.rows()) {
+            String words = row.checks().isEmpty() ? "" : ": " + String.join("; ", row.checks());
+            out.append(String.format(Locale.ROOT, "      %s %s%s  %s  \u2713 %,d \u2717 %,d%n",
+                    row.failed() == 0 ? "\u2713" : "\u2717", row.endpoint(), words,
+                    Double.isNaN(row.passRate()) ? "no response checked"
+                            : String.format(Locale.ROOT, "%.2f%%", row.passRate() * 100), row.passed(), row.failed()));
+        }
+    }
+
+    /** Time to first byte and service time per endpoint, when the aggregator kept them. */
+    private static void phases(StringBuilder out, RunReport report) {
+        if (report.endpoints().stream().allMatch(row -> row.phases().serviceTimeRequests() < 0)) {
+            return;
+        }
+        out.append("\n  TIME TO FIRST BYTE / SERVICE TIME (from the actual send)\n");
+        out.append(String.format(Locale.ROOT, "    %-" + NAME_WIDTH + "s %9s %9s %9s %9s %9s %9s%n",
+                "endpoint", "ttfb p50", "ttfb p95", "ttfb p99", "svc p50", "svc p95", "svc p99"));
+        for (RunReport.EndpointRow row : report.endpoints()) {
+            RunReport.Phases p = row.phases();
+            out.append(String.format(Locale.ROOT, "    %-" + NAME_WIDTH + "s %9s %9s %9s %9s %9s %9s%n",
+                    clip(row.endpoint()), msOrNa(p.ttfbP50Ms()), msOrNa(p.ttfbP95Ms()), msOrNa(p.ttfbP99Ms()),
+                    msOrNa(p.serviceTimeP50Ms()), msOrNa(p.serviceTimeP95Ms()), msOrNa(p.serviceTimeP99Ms())));
+        }
+    }
+
+    private static String msOrNa(double value) {
+        return Double.isNaN(value) ? "n/a" : ms(value);
     }
 
     static String ms(double value) {

@@ -153,6 +153,9 @@ public final class JsonReport {
             n.put("errors", row.errors());
         }
 
+        putChecks(root.putObject("checks"), report.checks());
+        putGeneratorCpu(root.putArray("generator_cpu"), report.generatorCpu());
+
         ObjectNode endpoints = root.putObject("endpoint_metrics");
         for (RunReport.EndpointRow row : report.endpoints()) {
             ObjectNode e = endpoints.putObject(row.endpoint());
@@ -173,6 +176,7 @@ public final class JsonReport {
             putCounts(e.putObject("status_counts"), row.statusCounts());
             e.put("bytes_sent", row.bytesSent());
             e.put("bytes_received", row.bytesReceived());
+            putPhases(e, row.phases());
             ArrayNode distribution = e.putArray("latency_distribution");
             for (int i = 0; i < row.distribution().size(); i++) {
                 ObjectNode bucket = distribution.addObject();
@@ -272,6 +276,51 @@ public final class JsonReport {
         steps.put("recent_windows", resolution.recentWindows());
         putTimeline(root.putArray("timeline_recent"), resolution.recent());
         return root;
+    }
+
+    /** Each generator's own threads' CPU beside its process's; null figures when they could not be told apart. */
+    private static void putGeneratorCpu(ArrayNode rows, GeneratorCpu cpu) {
+        for (GeneratorCpu.Row row : cpu.rows()) {
+            ObjectNode n = rows.addObject();
+            n.put("generator", row.generator());
+            n.put("measured", row.measured());
+            putNumber(n, "threads_cpu_s", row.measured() ? row.threadsCpuMs() / 1000.0 : Double.NaN);
+            putNumber(n, "process_cpu_s", row.processCpuMs() >= 0 ? row.processCpuMs() / 1000.0 : Double.NaN);
+            putNumber(n, "span_s", row.spanMs() >= 0 ? row.spanMs() / 1000.0 : Double.NaN);
+            putNumber(n, "share_of_process", row.shareOfProcess());
+            putNumber(n, "threads_cpu_mean_percent", row.meanPercentOfMachine());
+            putNumber(n, "process_cpu_mean_percent", row.processMeanPercentOfMachine());
+        }
+    }
+
+    /** Passed and failed checks, in all and per endpoint. */
+    private static void putChecks(ObjectNode checks, Checks all) {
+        checks.put("passed", all.passed());
+        checks.put("failed", all.failed());
+        ArrayNode rows = checks.putArray("by_endpoint");
+        for (Checks.Row row : all.rows()) {
+            ObjectNode n = rows.addObject();
+            n.put("endpoint", row.endpoint());
+            n.put("check", String.join("; ", row.checks()));
+            n.put("passed", row.passed());
+            n.put("failed", row.failed());
+            if (Double.isNaN(row.passRate())) {
+                n.putNull("pass_rate");
+            } else {
+                n.put("pass_rate", rate(row.passRate()));
+            }
+        }
+    }
+
+    /** Time to first byte and service time (null when the aggregator did not keep their histograms). */
+    private static void putPhases(ObjectNode e, RunReport.Phases phases) {
+        putCount(e, "ttfb_requests", phases.ttfbRequests());
+        putNumber(e, "ttfb_p50_ms", phases.ttfbP50Ms());
+        putNumber(e, "ttfb_p95_ms", phases.ttfbP95Ms());
+        putNumber(e, "ttfb_p99_ms", phases.ttfbP99Ms());
+        putNumber(e, "service_time_p50_ms", phases.serviceTimeP50Ms());
+        putNumber(e, "service_time_p95_ms", phases.serviceTimeP95Ms());
+        putNumber(e, "service_time_p99_ms", phases.serviceTimeP99Ms());
     }
 
     private static void putTimeline(ArrayNode timeline, List<TimelinePoint> points) {

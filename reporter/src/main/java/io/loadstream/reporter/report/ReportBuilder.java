@@ -9,6 +9,7 @@ import io.loadstream.reporter.drift.DriftAnalysis;
 import io.loadstream.reporter.drift.DriftReport;
 import io.loadstream.reporter.run.RunData;
 import io.loadstream.reporter.run.TimelinePoint;
+import io.loadstream.reporter.stats.PhaseStats;
 import io.loadstream.reporter.stats.Stats;
 import io.loadstream.reporter.threshold.ThresholdOutcome;
 import io.loadstream.reporter.timeline.TimelineResolution;
@@ -45,7 +46,8 @@ public final class ReportBuilder {
         RunReport r = build(data, thresholds, alerts, warnings, complete);
         return new RunReport(r.run(), r.summary(), r.endpoints(), r.thresholds(), r.slowEndpoints(),
                 r.errorEndpoints(), r.bottlenecks(), r.timeline(), r.vus(), r.system(), r.alerts(), r.drift(),
-                r.resolution(), r.capacity(), r.vusPerSecond(), r.scenarios(), deliveryFailures);
+                r.resolution(), r.capacity(), r.vusPerSecond(), r.scenarios(), r.checks(), r.generatorCpu(),
+                deliveryFailures);
     }
 
     /**
@@ -72,7 +74,9 @@ public final class ReportBuilder {
                 lateEvents = entry.getValue().getLateEvents();
                 continue;
             }
-            rows.add(row(entry.getKey(), data.totalsStats(entry.getKey()), durationS, slowRequestMs));
+            Stats stats = data.totalsStats(entry.getKey());
+            rows.add(row(entry.getKey(), stats, durationS, slowRequestMs,
+                    RunReport.Phases.of(PhaseStats.of(entry.getValue().getStats(), stats))));
         }
         Stats all = data.totalsStats(EventKeys.ALL_ENDPOINTS);
 
@@ -160,7 +164,8 @@ public final class ReportBuilder {
         }
         return new RunReport(info, summary, rows, thresholds, slow, errors, List.copyOf(bottlenecks), timeline, vus,
                 system, List.copyOf(alerts), drift, TimelineResolution.of(data.timelineSteps()),
-                CapacityAnalysis.of(data), vusPerSecond, Scenarios.of(data));
+                CapacityAnalysis.of(data), vusPerSecond, Scenarios.of(data), Checks.of(data),
+                GeneratorCpu.of(data));
     }
 
     /** FINISHED carries the final counts; sources that never finished count with their last heartbeat. */
@@ -219,12 +224,13 @@ public final class ReportBuilder {
         return counts;
     }
 
-    private static RunReport.EndpointRow row(String endpoint, Stats stats, double durationS, long slowRequestMs) {
+    private static RunReport.EndpointRow row(String endpoint, Stats stats, double durationS, long slowRequestMs,
+                                             RunReport.Phases phases) {
         return new RunReport.EndpointRow(endpoint, stats.count(), stats.errorCount(), stats.errorRate(),
                 stats.meanMs(), stats.minMs(), stats.maxMs(), stats.percentileMs(50), stats.percentileMs(90),
                 stats.percentileMs(95), stats.percentileMs(99), stats.percentileMs(99.9),
                 durationS > 0 ? stats.count() / durationS : 0, stats.countAbove(slowRequestMs),
                 stats.errorsByClass(), stats.statusCounts(), stats.bytesSent(), stats.bytesReceived(),
-                distribution(stats));
+                distribution(stats), phases);
     }
 }

@@ -31,6 +31,8 @@ import java.util.Map;
  * @param capacity        the USL capacity estimate of a stepped run, or why there is none
  * @param vusPerSecond    active VUs per second from the heartbeats (rps NaN), thinned for long runs
  * @param scenarios       the load and each scenario's iterations, requests and errors
+ * @param checks          each endpoint's check and its passed and failed responses
+ * @param generatorCpu    each generator's own threads' CPU, apart from the rest of its process
  * @param deliveryFailures alert notifications that subscribers did not get, in order ({@code alert_delivery})
  */
 public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoints, List<ThresholdOutcome> thresholds,
@@ -38,7 +40,8 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
                         List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
                         List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
                         TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
-                        Scenarios scenarios, List<io.loadstream.reporter.alert.DeliveryFailure> deliveryFailures) {
+                        Scenarios scenarios, Checks checks, GeneratorCpu generatorCpu,
+                        List<io.loadstream.reporter.alert.DeliveryFailure> deliveryFailures) {
 
     /** Copies the list. */
     public RunReport {
@@ -51,9 +54,9 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
                      List<Bottleneck> bottlenecks, List<TimelinePoint> timeline, List<VuPoint> vus,
                      List<SystemPoint> system, List<Alert> alerts, DriftReport drift,
                      TimelineResolution resolution, CapacityReport capacity, List<VuPoint> vusPerSecond,
-                     Scenarios scenarios) {
+                     Scenarios scenarios, Checks checks, GeneratorCpu generatorCpu) {
         this(run, summary, endpoints, thresholds, slowEndpoints, errorEndpoints, bottlenecks, timeline, vus, system,
-                alerts, drift, resolution, capacity, vusPerSecond, scenarios, List.of());
+                alerts, drift, resolution, capacity, vusPerSecond, scenarios, checks, generatorCpu, List.of());
     }
 
     /** Notifications that subscribers did not get, summed over {@link #deliveryFailures}. */
@@ -159,12 +162,13 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
      * @param distribution  requests per latency bucket: entry i counts latencies in
      *                      ({@link #DISTRIBUTION_BOUNDS_MS}[i-1], {@link #DISTRIBUTION_BOUNDS_MS}[i]] ms, the last
      *                      entry those above the last bound
+     * @param phases        time to first byte and service time
      */
     public record EndpointRow(String endpoint, long requests, long errors, double errorRate, double avgMs,
                               double minMs, double maxMs, double p50Ms, double p90Ms, double p95Ms, double p99Ms,
                               double p999Ms, double rps, long slowRequests, Map<String, Long> errorsByClass,
                               Map<String, Long> statusCounts, long bytesSent, long bytesReceived,
-                              List<Long> distribution) {
+                              List<Long> distribution, Phases phases) {
 
         /** Upper bounds of the latency distribution's buckets, milliseconds (Gatling-like, 1-2-5 steps). */
         public static final List<Double> DISTRIBUTION_BOUNDS_MS = List.of(1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0,
@@ -173,6 +177,41 @@ public record RunReport(RunInfo run, Summary summary, List<EndpointRow> endpoint
         /** Copies the list. */
         public EndpointRow {
             distribution = List.copyOf(distribution);
+        }
+    }
+
+    /**
+     * Time to first byte and service time of one endpoint over the run, as
+     * {@link io.loadstream.reporter.stats.PhaseStats} defines them: percentiles in milliseconds from the merged
+     * histograms, NaN when unknown; counts -1 when the aggregator did not keep the histogram.
+     *
+     * @param ttfbRequests        requests that received a response's headers (the TTFB percentiles are over these)
+     * @param ttfbP50Ms           median time to first byte
+     * @param ttfbP95Ms           95th percentile of the time to first byte
+     * @param ttfbP99Ms           99th percentile of the time to first byte
+     * @param serviceTimeRequests requests with a service time (all of them)
+     * @param serviceTimeP50Ms    median service time
+     * @param serviceTimeP95Ms    95th percentile of the service time
+     * @param serviceTimeP99Ms    99th percentile of the service time
+     */
+    public record Phases(long ttfbRequests, double ttfbP50Ms, double ttfbP95Ms, double ttfbP99Ms,
+                         long serviceTimeRequests, double serviceTimeP50Ms, double serviceTimeP95Ms,
+                         double serviceTimeP99Ms) {
+
+        /** No figures. */
+        public static final Phases NONE = of(io.loadstream.reporter.stats.PhaseStats.NONE);
+
+        /**
+         * Reads the figures.
+         *
+         * @param stats the endpoint's phase histograms
+         * @return the percentiles 50, 95 and 99 of each phase
+         */
+        public static Phases of(io.loadstream.reporter.stats.PhaseStats stats) {
+            return new Phases(stats.timeToFirstByteCount(), stats.timeToFirstBytePercentileMs(50),
+                    stats.timeToFirstBytePercentileMs(95), stats.timeToFirstBytePercentileMs(99),
+                    stats.serviceTimeCount(), stats.serviceTimePercentileMs(50), stats.serviceTimePercentileMs(95),
+                    stats.serviceTimePercentileMs(99));
         }
     }
 

@@ -25,7 +25,8 @@ class AlertDeliveryInTheReportTest {
         RunReport report = new RunReport(sample.run(), sample.summary(), sample.endpoints(), sample.thresholds(),
                 sample.slowEndpoints(), sample.errorEndpoints(), sample.bottlenecks(), sample.timeline(),
                 sample.vus(), sample.system(), sample.alerts(), sample.drift(), sample.resolution(),
-                sample.capacity(), sample.vusPerSecond(), sample.scenarios(), failures);
+                sample.capacity(), sample.vusPerSecond(), sample.scenarios(), sample.checks(), sample.generatorCpu(),
+                failures);
 
         JsonNode delivery = JsonReport.toJson(report).path("alert_delivery");
         String html = HtmlReport.render(report);
