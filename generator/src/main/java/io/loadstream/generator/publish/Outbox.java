@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * looked at once per {@link #poll} (every drained batch, or every 5 ms).
  *
  * <p>An outage is a stretch of at least {@value #UNREACHABLE_MS} ms in which records wait and none is acknowledged
- * ({@value #FIRST_ACK_MS} ms before the first acknowledgement), or that starts with a refused record; it ends with the next acknowledgement, and is kept as a
- * {@link KafkaOutage}.
+ * ({@value #FIRST_ACK_MS} ms before the first acknowledgement), or that starts with a refused record; it ends with the
+ * next acknowledgement, and is kept as a {@link KafkaOutage}.
  */
 final class Outbox {
 
