@@ -114,10 +114,17 @@ public final class Aggregator implements AutoCloseable {
                         new IllegalStateException("The aggregator stopped before running: " + newState));
             }
         });
+        ThreadRecovery recovery = new ThreadRecovery(System::currentTimeMillis);
         streams.setUncaughtExceptionHandler(e -> {
+            StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse response = recovery.decide(e);
+            if (response == StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD) {
+                // What the old thread had not committed is aborted; the new one resumes from the last commit.
+                LOG.warn("A stream thread failed on a broker fault ({}); replacing it", e.toString());
+                return response;
+            }
             LOG.error("The aggregator failed", e);
             aggregator.failed.complete(e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return response;
         });
         streams.start();
         return aggregator;
