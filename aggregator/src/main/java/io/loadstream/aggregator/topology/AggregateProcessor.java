@@ -41,6 +41,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
     private final Topics topics;
     private final AggregatorConfig config;
     private final int partitionCount;
+    private final RunActivity activity;
     private ProcessorContext<byte[], byte[]> context;
     private LiveState state;
     private EventDecoder decoder;
@@ -49,10 +50,11 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
     private long afterFinishCount;
     private long lateSystemSamples;
 
-    AggregateProcessor(Topics topics, AggregatorConfig config, int partitionCount) {
+    AggregateProcessor(Topics topics, AggregatorConfig config, int partitionCount, RunActivity activity) {
         this.topics = topics;
         this.config = config;
         this.partitionCount = partitionCount;
+        this.activity = activity;
     }
 
     @Override
@@ -88,12 +90,14 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
             RequestTiming timing = decoder.request(record, source);
             RunState run = timing == null ? null : run(timing.getRunId(), topic);
             if (run != null) {
+                activity.seen(run.runId, context.currentSystemTimeMs());
                 run.recordRequest(timing, record.timestamp(), context.currentSystemTimeMs(), emitter);
             }
         } else if (topic.equals(topics.control())) {
             RunControl control = decoder.control(record, source);
             RunState run = control == null ? null : run(control.getRunId(), topic);
             if (run != null) {
+                activity.seen(run.runId, context.currentSystemTimeMs());
                 run.control(control, record.timestamp(), partition, partitionCount, context.currentSystemTimeMs(),
                         emitter);
             }
@@ -130,10 +134,13 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
         long idleTimeoutMs = config.idleTimeout().toMillis();
         List<RunState> ending = new ArrayList<>();
         for (RunState run : state.runs()) {
-            if (run.endsByWallClock(nowWallMs, idleTimeoutMs)) {
+            // A run that another task of this instance still reads is not idle, however quiet it is here.
+            boolean aliveElsewhere = !run.finishing() && activity.seenWithin(run.runId, nowWallMs, idleTimeoutMs);
+            if (!aliveElsewhere && run.endsByWallClock(nowWallMs, idleTimeoutMs)) {
                 ending.add(run);
             }
         }
+        activity.forgetOlderThan(nowWallMs, 2 * idleTimeoutMs);
         for (RunState run : ending) {
             run.end(nowWallMs, emitter);
         }

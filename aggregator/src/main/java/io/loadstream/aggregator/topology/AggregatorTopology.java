@@ -71,8 +71,9 @@ public final class AggregatorTopology {
                 Consumed.with(bytes, bytes).withName("events"));
         // Live histograms in memory, per run and endpoint; sends closed windows, totals, system windows, dead
         // letters and * shares, serialized, each to its named step below.
+        RunActivity activity = new RunActivity();
         KStream<byte[], byte[]> aggregated = events.process(
-                () -> new AggregateProcessor(topics, config, partitionCount), Named.as("aggregate"),
+                () -> new AggregateProcessor(topics, config, partitionCount, activity), Named.as("aggregate"),
                 LiveStateStore.NAME);
         aggregated.to(topics.windows(), Produced.with(bytes, bytes).withName(WINDOWS));
         aggregated.to(topics.totals(), Produced.with(bytes, bytes).withName(TOTALS));

@@ -60,6 +60,8 @@ class AggregateProcessorTest {
 
     private MockProcessorContext<byte[], byte[]> context;
     private AggregateProcessor processor;
+    /** Shared with the instance's other tasks, which the tests play by hand. */
+    private final RunActivity activity = new RunActivity();
     private long offset;
 
     @BeforeEach
@@ -69,7 +71,7 @@ class AggregateProcessorTest {
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
         AggregatorConfig config = AggregatorConfig.defaults("127.0.0.1:1").withPartitions(1).withIdleTimeout(IDLE);
-        processor = new AggregateProcessor(TOPICS, config, 1);
+        processor = new AggregateProcessor(TOPICS, config, 1, activity);
         context.setCurrentSystemTimeMs(T0);
         processor.init(context);
     }
@@ -125,6 +127,25 @@ class AggregateProcessorTest {
         assertThat(windows()).singleElement().satisfies(w -> assertThat(w.getStats().getCount()).isEqualTo(1));
         assertThat(totals()).singleElement().satisfies(t -> assertThat(t.getComplete()).isTrue());
         assertThat(shares()).singleElement().satisfies(s -> assertThat(s.complete()).isTrue());
+    }
+
+    @Test
+    void aRunThatAnotherTaskOfTheInstanceStillReadsIsNotClosedAsIdleHere() {
+        // given: a run quiet at this task after one request, while another task keeps reading its requests
+        send(started(RUN, T0, 10_000, 2_000), T0);
+        send(ok(RUN, A, T0 + 1_000, 1_000));
+        CapturedPunctuator tick = context.scheduledPunctuators().get(0);
+        activity.seen(RUN, T0 + IDLE.toMillis() - 1);
+
+        // when: the idle timeout passes here
+        context.resetForwards();
+        tick.getPunctuator().punctuate(T0 + IDLE.toMillis());
+
+        // then: nothing closes while the other task read the run within the timeout; once it too falls silent for
+        // the timeout, the run closes here
+        assertThat(context.forwarded()).isEmpty();
+        tick.getPunctuator().punctuate(T0 + 2 * IDLE.toMillis());
+        assertThat(totals()).singleElement().satisfies(t -> assertThat(t.getComplete()).isTrue());
     }
 
     @Test
