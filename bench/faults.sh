@@ -60,11 +60,14 @@ start() {
   pids+=("$started")
 }
 
+# Starts the case's broker; each start has its own output file, so that a restart waits for its own "listening on".
 start_case_broker() {
-  "$root/loadstream" broker --port "$port" --dir "$dir/broker" --start-timeout 300 >> "$dir/broker.out" 2>&1 &
+  broker_starts=$((broker_starts + 1))
+  local out="$dir/broker-$broker_starts.out"
+  "$root/loadstream" broker --port "$port" --dir "$dir/broker" --start-timeout 300 > "$out" 2>&1 &
   broker_pid=$!
   pids+=("$broker_pid")
-  await_line "$dir/broker.out" "listening on" 320 "The broker" "$broker_pid"
+  await_line "$out" "listening on" 320 "The broker" "$broker_pid"
 }
 
 kafka_jvm() {
@@ -100,6 +103,7 @@ for case_name in "${cases[@]}"; do
   port=$((base_port + index))
   bootstrap="127.0.0.1:$port"
   run_id="faults-$case_name-$$"
+  broker_starts=0
   echo "== $case_name: $duration at $rate/s, fault at ${fault_at} s (work directory $dir)"
   start_case_broker
   start aggregate "$root/loadstream" aggregate --bootstrap "$bootstrap" --application-id "faults-$case_name" \
