@@ -134,10 +134,16 @@ public final class DriftAnalysis {
             endpointFinding(endpoint, drift, xs, p95, warmup).ifPresent(findings::add);
         });
 
+        // One series per host and role: a generator and an agent on one host sample different things (a process,
+        // the host), and one slope over both mixed jumped by the difference between them at every pair of samples.
+        Map<String, java.util.Set<String>> roles = new TreeMap<>();
+        hosts.forEach(s -> roles.computeIfAbsent(s.host(), h -> new java.util.TreeSet<>()).add(s.role()));
         Map<String, List<HostSample>> byHost = new TreeMap<>();
         for (HostSample s : hosts) {
             if (s.atMs() >= from) {
-                byHost.computeIfAbsent(s.host(), h -> new ArrayList<>()).add(s);
+                String series = roles.get(s.host()).size() == 1 ? s.host()
+                        : s.host() + " (" + s.role().toLowerCase(Locale.ROOT) + ")";
+                byHost.computeIfAbsent(series, h -> new ArrayList<>()).add(s);
             }
         }
         Map<String, DriftReport.HostDrift> hostDrifts = new TreeMap<>();

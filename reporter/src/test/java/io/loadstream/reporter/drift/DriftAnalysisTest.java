@@ -132,6 +132,27 @@ class DriftAnalysisTest {
     }
 
     @Test
+    void aGeneratorAndAnAgentOnOneHostKeepTwoFlatMemorySeries() {
+        // given: one host with a generator (its process: ~300 MiB) and an agent (the host: ~6,000 MiB), both flat,
+        // sampled in the same seconds
+        long start = EventFixtures.nowMs();
+        Random random = new Random(6);
+        List<DriftAnalysis.HostSample> samples = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            long at = start + i * WINDOW_MS;
+            samples.add(new DriftAnalysis.HostSample("vm", "GENERATOR", at, 300 + 4 * random.nextGaussian(), 20));
+            samples.add(new DriftAnalysis.HostSample("vm", "TARGET", at + 1, 6_000 + 4 * random.nextGaussian(), 40));
+        }
+
+        DriftReport drift = DriftAnalysis.analyse(List.of(), samples, start, start + 120 * WINDOW_MS);
+
+        // then: two series, each flat, and no finding (mixed, the pairs across them made slopes of millions)
+        assertThat(drift.hosts()).containsOnlyKeys("vm (generator)", "vm (target)");
+        drift.hosts().values().forEach(h -> assertThat(Math.abs(h.memory().slope())).isLessThan(50));
+        assertThat(drift.findings()).isEmpty();
+    }
+
+    @Test
     void tooFewWindowsAfterTheWarmupGiveNoSlope() {
         long start = EventFixtures.nowMs();
         List<TimelinePoint> points = timeline(start, 100, 50, 1, 1).subList(0, 7);
