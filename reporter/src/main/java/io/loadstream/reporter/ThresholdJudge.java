@@ -109,7 +109,9 @@ final class ThresholdJudge {
         long now = clock.millis();
         while (!pendingWindowEnds.isEmpty()) {
             Map.Entry<Long, Long> first = pendingWindowEnds.firstEntry();
-            boolean later = pendingWindowEnds.size() > 1;
+            // A later period's * window says this one is over, but only once its endpoint windows are read too:
+            // they come on other partitions, and a period judged without them fired nothing in a replay.
+            boolean later = pendingWindowEnds.size() > 1 && data.periodComplete(first.getKey());
             boolean settled = now - first.getValue() >= settleMs;
             if (!later && !settled && !runOver) {
                 return;

@@ -183,6 +183,29 @@ public final class RunData implements ScopeData {
         return true;
     }
 
+    /**
+     * Whether every endpoint window of the period that ends at {@code windowEndMs} has been read: their requests add
+     * up to the {@code *} window's. The windows of one period travel on different partitions, so the {@code *} window
+     * can be read before some of them (always so when a finished run is read from the topics at once).
+     *
+     * @param windowEndMs end of the period, epoch milliseconds
+     * @return true when the endpoint windows of the period hold at least the {@code *} window's requests
+     */
+    public boolean periodComplete(long windowEndMs) {
+        NavigableMap<Long, LatencyStats> star = recentWindows.get(EventKeys.ALL_ENDPOINTS);
+        Map.Entry<Long, LatencyStats> period = star == null ? null : star.floorEntry(windowEndMs - 1);
+        if (period == null) {
+            return false;
+        }
+        long requests = 0;
+        for (Map.Entry<String, NavigableMap<Long, LatencyStats>> endpoint : recentWindows.entrySet()) {
+            LatencyStats window = endpoint.getKey().equals(EventKeys.ALL_ENDPOINTS) ? null
+                    : endpoint.getValue().get(period.getKey());
+            requests += window == null ? 0 : window.getCount();
+        }
+        return requests >= period.getValue().getCount();
+    }
+
     private void prune() {
         long keepFrom = newestWindowEndMs - retentionMs;
         for (NavigableMap<Long, LatencyStats> windows : recentWindows.values()) {

@@ -172,6 +172,8 @@ class AlertmanagerNotifierTest {
         assertThat(notifier.awaitIdle(WAIT)).isTrue();
 
         assertThat(am.received()).hasSize(1);
+        // The give-up is reported from the subscriber's thread, possibly just after the queue went idle.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(gaveUp).hasSize(1));
         assertThat(gaveUp).singleElement().satisfies(message -> {
             assertThat(message).contains("refused", "HTTP status 400");
             assertThat(message).doesNotContain("t0ken");
