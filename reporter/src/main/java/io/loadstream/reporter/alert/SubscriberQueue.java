@@ -233,10 +233,13 @@ final class SubscriberQueue {
                     waitMs = failedAttempts == 0 ? 0 : Math.min(retry.backoff(failedAttempts).toMillis(),
                             Math.max(1, TimeUnit.NANOSECONDS.toMillis(failingSinceNanos + retry.retryFor().toNanos()
                                     - System.nanoTime())));
+                }
+                // Reported before the queue counts as idle, so that whoever waits for it sees the give-up too.
+                report(failure);
+                synchronized (this) {
                     inFlight = false;
                     notifyAll();
                 }
-                report(failure);
                 if (waitMs > 0) {
                     LOG.warn("Alert delivery to {} failed ({}); retrying in {} ms", subscriber, attempt.problem(),
                             waitMs);
