@@ -96,7 +96,9 @@ final class PatternTarget implements AutoCloseable {
         return new PatternTarget((target, response, callback) -> {
             if (inFlight.incrementAndGet() > capacity) {
                 inFlight.decrementAndGet();
-                target.reply(response, callback, 503, 0);
+                // After the same service time: an instant 503 let closed-loop VUs send thousands a second, and the
+                // high-load windows drowned the low-load ones in the run's error figures.
+                target.reply(response, callback, 503, serviceMs);
                 return;
             }
             target.server.getScheduler().schedule(() -> {
