@@ -1,5 +1,6 @@
 package io.loadstream.generator.publish;
 
+import io.loadstream.schemas.fixtures.EventFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ class SpillJournalTest {
         try (SpillJournal journal = new SpillJournal(Optional.of(dir), "j.bin", 1 << 20)) {
             List<Entry> written = new ArrayList<>();
             for (int i = 0; i < 1_000; i++) {
-                Entry e = new Entry(i % 3, i % 2 == 0 ? -1 : i % 7, 1_700_000_000_000L + i, "run|GET /" + i,
+                Entry e = new Entry(i % 3, i % 2 == 0 ? -1 : i % 7, EventFixtures.nowMs() + i, "run|GET /" + i,
                         "value-" + i);
                 written.add(e);
                 assertThat(append(journal, e)).isTrue();
