@@ -83,7 +83,7 @@ await_line() {
 
 number() {
   local value="$1" format="${2:-%.0f}"
-  if [[ "$value" =~ ^-?[0-9]+([.][0-9]+)?$ ]]; then
+  if [[ "$value" =~ ^-?([0-9]+([.][0-9]*)?|[.][0-9]+)$ ]]; then
     # shellcheck disable=SC2059
     LC_ALL=C printf "$format" "$value"
   else
