@@ -83,12 +83,13 @@ wait_for() {
   wait "$pid" || code=$?
 }
 
+# Both print nothing when the report is missing (a case whose run failed still gets its row).
 json_number() {
-  sed -n "s/.*\"$2\" : \\([0-9.]*\\).*/\\1/p" "$1" 2>/dev/null | head -n 1
+  { sed -n "s/.*\"$2\" : \\([0-9.]*\\).*/\\1/p" "$1" 2>/dev/null || true; } | head -n 1
 }
 
 json_bool() {
-  sed -n "s/.*\"$2\" : \\(true\\|false\\).*/\\1/p" "$1" 2>/dev/null | head -n 1
+  { sed -n "s/.*\"$2\" : \\(true\\|false\\).*/\\1/p" "$1" 2>/dev/null || true; } | head -n 1
 }
 
 table="$work/faults.txt"
@@ -143,6 +144,9 @@ PLAN
   report_pid=$started
   start generate "$root/loadstream" generate "$dir/plan.yaml" --bootstrap "$bootstrap" --run-id "$run_id"
   generate_pid=$started
+  # The fault time counts from the load's first progress line, not from the generator's start: on a loaded
+  # machine its start (JVM, preflight, broker check) took over 20 s, and a fault then hit the start instead of the load.
+  await_line "$dir/generate.out" "req/s" 300 "The generator" "$generate_pid"
 
   sleep "$fault_at"
   case "$case_name" in
@@ -183,7 +187,7 @@ PLAN
   generate_rc="$code"
   wait_for "$report_pid" 600
   report_rc="$code"
-  sent="$(sed -n 's/^Done: \([0-9]*\) requests.*/\1/p' "$dir/generate.out" | head -n 1)"
+  sent="$( { sed -n 's/^Done: \([0-9]*\) requests.*/\1/p' "$dir/generate.out" || true; } | head -n 1)"
   on_topic="$(probe count "$bootstrap" loadstream.requests 2>/dev/null || echo '?')"
   json="$dir/report/performance_report.json"
   in_report="$(json_number "$json" total_requests)"
