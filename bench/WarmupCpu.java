@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * The report of bench/warmup-cpu.sh: where a JVM tool's CPU went from the load's start until it had done N requests,
- * by thread group. Run after the tool has ended (no JVM of its own competes with the measured one):
- * java bench/WarmupCpu.java THREADS OUT N1,N2,...
+ * by thread group. Run after the tools have ended (no JVM of its own competes with the measured one):
+ * java bench/WarmupCpu.java THREADS OUT N1,N2,... [THREADS2 OUT2]; with a second tool's files, also prints the
+ * second's CPU minus the first's at the counts both reached.
  *
  * <p>THREADS holds the sampler's lines "EPOCH_S TID TICKS COMM" (the utime + stime of every thread of the tool's JVM
  * from /proc/PID/task/TID/stat, in clock ticks of TICK_HZ per second, about every 0.5 s; COMM is the kernel's name of
@@ -38,11 +39,27 @@ public final class WarmupCpu {
     private WarmupCpu() {
     }
 
+    /** One tool's run: per count reached, the seconds of load and the CPU seconds of each thread group. */
+    private record Measured(Map<Long, Double> seconds, Map<Long, Map<String, Double>> cpu, String whyNot) {
+    }
+
     public static void main(String[] args) throws IOException {
+        Measured first = measure(Path.of(args[0]), Path.of(args[1]), args[2]);
+        print(first);
+        if (args.length >= 5) {
+            Measured second = measure(Path.of(args[3]), Path.of(args[4]), args[2]);
+            print(second);
+            if (first.whyNot() == null && second.whyNot() == null) {
+                printDifference(first, second);
+            }
+        }
+    }
+
+    private static Measured measure(Path threadsFile, Path outFile, String countList) throws IOException {
         double hz = Double.parseDouble(System.getenv().getOrDefault("TICK_HZ", "100"));
         List<double[]> counts = new ArrayList<>();
         double start = Double.NaN;
-        for (String line : Files.readAllLines(Path.of(args[1]))) {
+        for (String line : Files.readAllLines(outFile)) {
             int space = line.indexOf(' ');
             if (space < 0) {
                 continue;
@@ -65,15 +82,14 @@ public final class WarmupCpu {
             }
         }
         if (Double.isNaN(start)) {
-            System.out.println("  not measured: no load start in " + args[1]);
-            return;
+            return new Measured(Map.of(), Map.of(), "no load start in " + outFile);
         }
         // Per sample time: each thread's latest CPU seconds, summed by group; threads that ended keep their last value.
         TreeMap<Double, Map<String, Double>> byTime = new TreeMap<>();
         Map<String, String> groupOf = new HashMap<>();
         Map<String, Double> latest = new HashMap<>();
         Map<Double, List<String[]>> samples = new TreeMap<>();
-        for (String line : Files.readAllLines(Path.of(args[0]))) {
+        for (String line : Files.readAllLines(threadsFile)) {
             String[] f = line.split(" ", 4);
             if (f.length == 4) {
                 samples.computeIfAbsent(Double.parseDouble(f[0]), k -> new ArrayList<>()).add(f);
@@ -89,48 +105,83 @@ public final class WarmupCpu {
             byTime.put(sample.getKey(), groups);
         }
         if (byTime.isEmpty()) {
-            System.out.println("  not measured: no thread samples in " + args[0]);
-            return;
+            return new Measured(Map.of(), Map.of(), "no thread samples in " + threadsFile);
         }
         Map<String, Double> base = at(byTime, start);
         Map<Long, Map<String, Double>> columns = new LinkedHashMap<>();
         Map<Long, Double> seconds = new LinkedHashMap<>();
-        for (String n : args[2].split(",")) {
+        for (String n : countList.split(",")) {
             long requests = Long.parseLong(n);
             double when = timeOf(counts, requests);
             if (!Double.isNaN(when) && byTime.ceilingKey(when) != null) {
-                columns.put(requests, at(byTime, when));
+                Map<String, Double> column = new TreeMap<>();
+                at(byTime, when).forEach((group, cpu) -> column.put(group, cpu - base.getOrDefault(group, 0.0)));
+                columns.put(requests, column);
                 seconds.put(requests, when - start);
             }
         }
         if (columns.isEmpty()) {
-            System.out.println("  not measured: the tool did fewer requests than " + args[2].split(",")[0]);
+            return new Measured(Map.of(), Map.of(), "the tool did fewer requests than " + countList.split(",")[0]);
+        }
+        return new Measured(seconds, columns, null);
+    }
+
+    private static void print(Measured run) {
+        if (run.whyNot() != null) {
+            System.out.println("  not measured: " + run.whyNot());
             return;
         }
         StringBuilder out = new StringBuilder("  CPU seconds from the load's start, by thread group\n");
         out.append(String.format(Locale.ROOT, "  %-28s", "requests done"));
-        columns.keySet().forEach(n -> out.append(String.format(Locale.ROOT, "%10d", n)));
+        run.cpu().keySet().forEach(n -> out.append(String.format(Locale.ROOT, "%10d", n)));
         out.append(String.format(Locale.ROOT, "%n  %-28s", "seconds of load"));
-        seconds.values().forEach(s -> out.append(String.format(Locale.ROOT, "%10.1f", s)));
-        Map<String, Double> last = columns.values().stream().reduce((a, b) -> b).orElseThrow();
-        List<String> groups = new ArrayList<>(last.keySet());
-        groups.sort((a, b) -> Double.compare(last.get(b) - base.getOrDefault(b, 0.0),
-                last.get(a) - base.getOrDefault(a, 0.0)));
+        run.seconds().values().forEach(s -> out.append(String.format(Locale.ROOT, "%10.1f", s)));
+        rows(out, run.cpu(), run.cpu());
+        out.append(String.format(Locale.ROOT, "%n  %-28s", "TOTAL, us per request"));
+        run.cpu().forEach((n, c) -> out.append(String.format(Locale.ROOT, "%10.1f", sum(c) * 1e6 / n)));
+        System.out.println(out);
+    }
+
+    /** The second run's CPU minus the first's, at the counts that both reached. */
+    private static void printDifference(Measured first, Measured second) {
+        Map<Long, Map<String, Double>> difference = new LinkedHashMap<>();
+        first.cpu().forEach((n, a) -> {
+            Map<String, Double> b = second.cpu().get(n);
+            if (b != null) {
+                Map<String, Double> column = new TreeMap<>(b);
+                a.forEach((group, cpu) -> column.merge(group, -cpu, Double::sum));
+                difference.put(n, column);
+            }
+        });
+        if (difference.isEmpty()) {
+            return;
+        }
+        StringBuilder out = new StringBuilder("  the second minus the first, CPU seconds\n");
+        out.append(String.format(Locale.ROOT, "  %-28s", "requests done"));
+        difference.keySet().forEach(n -> out.append(String.format(Locale.ROOT, "%10d", n)));
+        rows(out, difference, second.cpu());
+        out.append(String.format(Locale.ROOT, "%n  %-28s", "ratio of the TOTALs"));
+        difference.keySet().forEach(n -> out.append(String.format(Locale.ROOT, "%10.2f",
+                sum(second.cpu().get(n)) / sum(first.cpu().get(n)))));
+        System.out.println(out);
+    }
+
+    /** A row per thread group of COLUMNS (in the order of ORDER's last column, largest first), then the total. */
+    private static void rows(StringBuilder out, Map<Long, Map<String, Double>> columns,
+                             Map<Long, Map<String, Double>> order) {
+        Map<String, Double> last = order.values().stream().reduce((a, b) -> b).orElseThrow();
+        List<String> groups = new ArrayList<>(columns.values().stream().reduce((a, b) -> b).orElseThrow().keySet());
+        groups.sort((a, b) -> Double.compare(last.getOrDefault(b, 0.0), last.getOrDefault(a, 0.0)));
         for (String group : groups) {
-            if (last.get(group) - base.getOrDefault(group, 0.0) < 0.02) {
+            boolean shown = columns.values().stream().anyMatch(c -> Math.abs(c.getOrDefault(group, 0.0)) >= 0.02);
+            if (!shown) {
                 continue;
             }
             out.append(String.format(Locale.ROOT, "%n  %-28s", group));
-            for (Map<String, Double> column : columns.values()) {
-                out.append(String.format(Locale.ROOT, "%10.2f",
-                        column.getOrDefault(group, 0.0) - base.getOrDefault(group, 0.0)));
-            }
+            columns.values().forEach(c -> out.append(String.format(Locale.ROOT, "%10.2f", c.getOrDefault(group, 0.0))));
         }
         out.append(String.format(Locale.ROOT, "%n  %-28s", "TOTAL"));
-        columns.values().forEach(c -> out.append(String.format(Locale.ROOT, "%10.2f", sum(c) - sum(base))));
-        out.append(String.format(Locale.ROOT, "%n  %-28s", "TOTAL, us per request"));
-        columns.forEach((n, c) -> out.append(String.format(Locale.ROOT, "%10.1f", (sum(c) - sum(base)) * 1e6 / n)));
-        System.out.println(out);
+        columns.values().forEach(c -> out.append(String.format(Locale.ROOT, "%10.2f", sum(c))));
     }
 
     /** The thread group of a kernel thread name (15 characters at most). */

@@ -9,12 +9,13 @@
 #
 # nginx (1 worker) answers `return 200` on 127.0.0.1 (bench/nginx.sh), 50 connections / 50 VUs, the embedded broker in
 # its own JVM, warmed by one unmeasured 10 s loadstream run. While each tool runs, a shell loop reads the utime + stime
-# of every thread of its JVM from /proc/PID/task/*/stat about every 0.5 s; bench/WarmupCpu.java (run after the tool has
-# ended) prints the CPU seconds of each thread group at each count: JIT C1 and C2 (compiler threads), GC, the HTTP
-# threads (Jetty's selector, which runs the request loop in both tools), the Kafka producer's network thread, each of
-# loadstream's own threads, and the rest of the JVM. Start-up (before the load) is excluded, as in
-# bench/generator-vs-wrk.sh. Needs nginx (installed with apt-get when missing and run as root; BENCH_INSTALL=0 forbids
-# it) and Linux's /proc. Works on a fresh clone (the launcher builds the distribution with `package`).
+# of every thread of its JVM from /proc/PID/task/*/stat about every 0.5 s. After each round, bench/WarmupCpu.java
+# prints the CPU seconds of each thread group at each count, for each tool, then loadstream minus the loop: JIT C1 and
+# C2 (compiler threads), GC, the HTTP threads (Jetty's selector, which runs the request loop in both tools), the Kafka
+# producer's network thread, each of loadstream's own threads, and the rest of the JVM. Start-up (before the load) is
+# excluded, as in bench/generator-vs-wrk.sh. Needs nginx (installed with apt-get when missing and run as root;
+# BENCH_INSTALL=0 forbids it) and Linux's /proc. Works on a fresh clone (the launcher builds the distribution with
+# `package`).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,7 +71,7 @@ stamp() {
   while IFS= read -r line; do printf '%s %s\n' "$(date +%s.%N)" "$line"; done
 }
 
-# Runs TOOL (jetty-tuned or loadstream) in ROUND, sampling its threads; prints its table.
+# Runs TOOL (jetty-tuned or loadstream) in ROUND, sampling its threads; prints its Done line.
 run_one() {
   local tool="$1" round="$2" out="$work/$1-$2.out" threads="$work/$1-$2.threads" pid
   : > "$threads"
@@ -87,7 +88,6 @@ run_one() {
   wait "$pid" || true
   sleep 1
   echo "round $round, $tool: $(sed -n 's/^[0-9.]* \(Done: .*\)/\1/p' "$out" | head -n 1)"
-  TICK_HZ="$(getconf CLK_TCK)" java "$root/bench/WarmupCpu.java" "$threads" "$out" "$counts"
 }
 
 echo "CPU from the load's start to N requests done, by thread group: ${seconds} s runs, 50 connections / VUs, nginx"
@@ -95,5 +95,8 @@ echo "\`return 200\`, $(nproc) cores (load average at the start: $(cut -d' ' -f1
 for round in $(seq 1 "$rounds"); do
   run_one jetty-tuned "$round"
   run_one loadstream "$round"
+  # The loop's table, loadstream's, then loadstream minus the loop.
+  TICK_HZ="$(getconf CLK_TCK)" java "$root/bench/WarmupCpu.java" "$work/jetty-tuned-$round.threads" \
+    "$work/jetty-tuned-$round.out" "$counts" "$work/loadstream-$round.threads" "$work/loadstream-$round.out"
 done
 echo "(load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); logs in $work)"
