@@ -24,13 +24,18 @@ import org.eclipse.jetty.util.thread.Invocable;
  * loadstream's HttpEngine and PreparedStep use: responses handled on the selector thread (NON_BLOCKING), no
  * cookies, no redirects, no content decoding, a pre-encoded Host header, and the URI parsed once (as PreparedStep
  * does for a constant path; Jetty's newRequest(String) parses it per request).
+ *
+ * <p>With "progress" (after or instead of "tuned"; bench/warmup-cpu.sh): prints "Load started" as the loop starts and
+ * "count N" (exchanges completed) once a second, from a daemon thread.
  */
 public final class JettyLoop {
     public static void main(String[] args) throws Exception {
         String url = args[0];
         int connections = Integer.parseInt(args[1]);
         long seconds = Long.parseLong(args[2]);
-        boolean tuned = args.length > 3 && args[3].equals("tuned");
+        java.util.List<String> options = java.util.Arrays.asList(args).subList(Math.min(3, args.length), args.length);
+        boolean tuned = options.contains("tuned");
+        boolean progress = options.contains("progress");
         HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(new ClientConnector());
         if (tuned) {
             transport.setInvocationType(Invocable.InvocationType.NON_BLOCKING);
@@ -56,6 +61,21 @@ public final class JettyLoop {
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long start = System.nanoTime();
+        if (progress) {
+            System.out.println("Load started");
+            Thread counter = new Thread(() -> {
+                try {
+                    while (true) {
+                        Thread.sleep(1000);
+                        System.out.println("count " + done.sum());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            counter.setDaemon(true);
+            counter.start();
+        }
         for (int i = 0; i < connections; i++) {
             loop(client, url, uri, host, done, end, stopped);
         }
