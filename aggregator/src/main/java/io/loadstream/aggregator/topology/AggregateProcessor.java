@@ -85,6 +85,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
         if (source == null) {
             return;
         }
+        activity.read(context.currentSystemTimeMs());
         String topic = source.topic();
         if (topic.equals(topics.requests())) {
             RequestTiming timing = decoder.request(record, source);
@@ -133,7 +134,13 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
     private void tick(long nowWallMs) {
         long idleTimeoutMs = config.idleTimeout().toMillis();
         List<RunState> ending = new ArrayList<>();
+        // A silence of the whole instance is a broker outage (or every generator gone): see RunActivity.quiet. A
+        // run whose generators all finished holds nothing back in them (FINISHED follows every timing they sent).
+        boolean quiet = activity.quiet(nowWallMs, idleTimeoutMs);
         for (RunState run : state.runs()) {
+            if (quiet && !run.finishing()) {
+                continue;
+            }
             // A run that another task of this instance still reads is not idle, however quiet it is here.
             boolean aliveElsewhere = !run.finishing() && activity.seenWithin(run.runId, nowWallMs, idleTimeoutMs);
             if (!aliveElsewhere && run.endsByWallClock(nowWallMs, idleTimeoutMs)) {

@@ -117,8 +117,10 @@ class AggregateProcessorTest {
         assertThat(tick.getType()).isEqualTo(PunctuationType.WALL_CLOCK_TIME);
         assertThat(tick.getInterval()).isEqualTo(Duration.ofMillis(AggregateProcessor.TICK_MS));
 
-        // when: the punctuator fires just before the idle timeout, nothing closes
+        // when: the punctuator fires just before the idle timeout, nothing closes (the instance's other tasks keep
+        // reading records of other runs meanwhile: the broker answers)
         context.resetForwards();
+        othersRead(T0 + 1_000, T0 + IDLE.toMillis());
         tick.getPunctuator().punctuate(T0 + IDLE.toMillis() - 1);
         assertThat(context.forwarded()).isEmpty();
 
@@ -130,12 +132,53 @@ class AggregateProcessorTest {
     }
 
     @Test
+    void whileTheWholeInstanceReadsNothingARunIsNotIdleAndAfterwardsItGetsOneIdlePeriodForItsHeldRecords() {
+        // given: a run read at T0, then a broker outage: the instance reads nothing at all for 100 s
+        send(started(RUN, T0, 10_000, 2_000), T0);
+        send(ok(RUN, A, T0 + 1_000, 1_000));
+        CapturedPunctuator tick = context.scheduledPunctuators().get(0);
+        context.resetForwards();
+
+        // when: the idle timeout passes during the silence, the run stays open
+        tick.getPunctuator().punctuate(T0 + IDLE.toMillis());
+        tick.getPunctuator().punctuate(T0 + 100_000);
+        assertThat(context.forwarded()).isEmpty();
+
+        // then: reading resumes (another run's record at another task); this run's held records have one idle
+        // period to arrive, and it closes as idle only after that
+        long resumed = T0 + 100_000;
+        othersRead(resumed, resumed + IDLE.toMillis());
+        tick.getPunctuator().punctuate(resumed + IDLE.toMillis() - 1);
+        assertThat(context.forwarded()).isEmpty();
+        tick.getPunctuator().punctuate(resumed + IDLE.toMillis());
+        assertThat(totals()).singleElement().satisfies(t -> assertThat(t.getComplete()).isTrue());
+    }
+
+    @Test
+    void aSilenceLongerThanTheLongestOutageClosesTheRunAsIdle() {
+        // given: a run read at T0 (its records carry later times), and then nothing read by the instance at all
+        send(started(RUN, T0, 10_000, 2_000), T0);
+        send(ok(RUN, A, T0 + 1_000, 1_000));
+        CapturedPunctuator tick = context.scheduledPunctuators().get(0);
+        context.resetForwards();
+        long lastRead = T0;
+
+        // when / then: held just before the idle timeout plus the longest silence, closed at it (its generators
+        // may all be gone)
+        tick.getPunctuator().punctuate(lastRead + IDLE.toMillis() + RunActivity.MAX_SILENCE_MS - 1);
+        assertThat(context.forwarded()).isEmpty();
+        tick.getPunctuator().punctuate(lastRead + IDLE.toMillis() + RunActivity.MAX_SILENCE_MS);
+        assertThat(totals()).singleElement().satisfies(t -> assertThat(t.getComplete()).isTrue());
+    }
+
+    @Test
     void aRunThatAnotherTaskOfTheInstanceStillReadsIsNotClosedAsIdleHere() {
         // given: a run quiet at this task after one request, while another task keeps reading its requests
         send(started(RUN, T0, 10_000, 2_000), T0);
         send(ok(RUN, A, T0 + 1_000, 1_000));
         CapturedPunctuator tick = context.scheduledPunctuators().get(0);
         activity.seen(RUN, T0 + IDLE.toMillis() - 1);
+        othersRead(T0 + 1_000, T0 + 2 * IDLE.toMillis());
 
         // when: the idle timeout passes here
         context.resetForwards();
@@ -287,6 +330,13 @@ class AggregateProcessorTest {
                 .containsExactly(T0 + 1_000, T0 + 2_000, T0 + 3_000);
         assertThat(byKey.get(RUN + "|box|TARGET|" + T0).getCpuMax()).isEqualTo(80.0);
         assertThat(byKey.get(RUN + "|box|TARGET|" + T0).getSeconds()).hasSize(3);
+    }
+
+    /** The instance's other tasks read a record (of other runs) every second from {@code fromMs} to before {@code toMs}. */
+    private void othersRead(long fromMs, long toMs) {
+        for (long t = fromMs; t < toMs; t += 1_000) {
+            activity.read(t);
+        }
     }
 
     private void send(RequestTiming request) {
