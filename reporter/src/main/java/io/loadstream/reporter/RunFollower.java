@@ -33,6 +33,10 @@ final class RunFollower {
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
     /** The pause between two polls of the catch-up: each poll waits for records itself, so almost none. */
     private static final Duration CATCH_UP_PAUSE = Duration.ofMillis(1);
+    /** How long without a control record before the reporter asks whether the broker still answers. */
+    private static final Duration PROBE_AFTER = Duration.ofSeconds(10);
+    /** How long the broker has to answer that question. */
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
     /** How long to wait for the partitions of a topic to be known. */
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,6 +50,8 @@ final class RunFollower {
     private final BooleanSupplier cancelled;
     private final RunObserver observer;
     private RunEnd runEnd;
+    private long lastProbeMs = Long.MIN_VALUE / 2;
+    private long unreachableSinceMs = -1;
 
     /**
      * Creates the loop.
@@ -90,6 +96,7 @@ final class RunFollower {
                     throw new ReporterException("The reporter of run " + config.runId() + " was cancelled", 1, null);
                 }
                 pollOnce();
+                probeBrokerWhenSilent();
                 judge.startWhenRunStarted();
                 RunEnd.Check check = runEnd.check(data);
                 judge.evaluate(check.totalsIn());
@@ -112,6 +119,35 @@ final class RunFollower {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReporterException("Interrupted while sending the ABORT", 1, e);
+        }
+    }
+
+    /**
+     * After {@link #PROBE_AFTER} without a control record, asks the broker for the control topic's end offsets
+     * (at most every {@link #PROBE_AFTER}): when it does not answer within {@link #PROBE_TIMEOUT}, the silence is an
+     * outage, not a dead run, and the run's waits start again (see {@link RunEnd#brokerUnreachable}). Seen with
+     * {@code bench/faults.sh broker-crash}: the broker away for 100 s while the generator held its records.
+     */
+    private void probeBrokerWhenSilent() {
+        long now = config.clock().millis();
+        if (runEnd.silentMs() < PROBE_AFTER.toMillis() || now - lastProbeMs < PROBE_AFTER.toMillis()) {
+            return;
+        }
+        lastProbeMs = now;
+        List<TopicPartition> control = consumer.assignment().stream()
+                .filter(p -> p.topic().equals(config.topics().control())).toList();
+        try {
+            consumer.endOffsets(control, PROBE_TIMEOUT);
+            if (unreachableSinceMs >= 0) {
+                warnings.accept("Kafka did not answer the reporter for " + (now - unreachableSinceMs) / 1000
+                        + " s; the run's waits did not count that time.");
+                unreachableSinceMs = -1;
+            }
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            if (unreachableSinceMs < 0) {
+                unreachableSinceMs = now;
+            }
+            runEnd.brokerUnreachable();
         }
     }
 

@@ -80,6 +80,24 @@ public final class RunEnd {
         lastControlMs = clock.millis();
     }
 
+    /** @return how long no control record of the run has been read, in milliseconds (from following's start) */
+    public long silentMs() {
+        return clock.millis() - lastControlMs;
+    }
+
+    /**
+     * Notes that the broker did not answer the reporter: the waits for a heartbeat and for the final totals start
+     * again from now, as the generators and the aggregator hold their records while the broker is away (a silence
+     * during a broker outage is no sign of a dead run).
+     */
+    public void brokerUnreachable() {
+        long now = clock.millis();
+        lastControlMs = now;
+        if (allFinishedAtMs >= 0) {
+            allFinishedAtMs = now;
+        }
+    }
+
     /**
      * Looks at what has been read and at the clock.
      *

@@ -82,6 +82,38 @@ class RunEndTest {
     }
 
     @Test
+    void aSilenceWhileTheBrokerDoesNotAnswerDoesNotCountAndTheWaitStartsAgainAfterIt() {
+        // given: a started run whose heartbeats stop, and 50 s later the broker is found unreachable
+        started();
+        clock.add(Duration.ofSeconds(50));
+        assertThat(runEnd.silentMs()).isEqualTo(50_000);
+        runEnd.brokerUnreachable();
+
+        // when: 60 s more pass without a heartbeat (110 s in all), the run is still followed
+        clock.add(Duration.ofSeconds(60));
+        assertThat(runEnd.check(data).phase()).isEqualTo(RunEnd.Phase.FOLLOWING);
+
+        // then: a full silence timeout after the broker was last found unreachable, the run is given up
+        clock.add(Duration.ofMillis(1));
+        assertOver(runEnd.check(data), false, "No control record (heartbeat) for 60 s");
+    }
+
+    @Test
+    void theWaitForTheFinalTotalsStartsAgainAfterTheBrokerWasUnreachable() {
+        started();
+        finished();
+        assertThat(runEnd.check(data).phase()).isEqualTo(RunEnd.Phase.FOLLOWING);
+        clock.add(Duration.ofSeconds(100));
+        runEnd.brokerUnreachable();
+
+        clock.add(Duration.ofMinutes(2));
+        assertThat(runEnd.check(data).phase()).as("2 min after the broker's silence, 220 s after FINISHED")
+                .isEqualTo(RunEnd.Phase.FOLLOWING);
+        clock.add(Duration.ofMillis(1));
+        assertOver(runEnd.check(data), false, "final totals did not arrive within 120 s");
+    }
+
+    @Test
     void aFinishedRunWithoutTotalsEndsIncompleteAfterTheFinishTimeout() {
         started();
         finished();
