@@ -45,7 +45,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * {@code bench/aggregator-throughput.sh [EVENTS] [PARTITIONS]}.
  *
  * <ol>
- *   <li>pre-fills a requests topic with EVENTS {@code RequestTiming}s of one run (20 endpoints), heartbeats and
+ *   <li>pre-fills a requests topic with EVENTS {@code RequestTiming}s of one run (20 endpoints; each with a time to
+ *       first byte and a passed check, as the generator writes them), heartbeats and
  *       FINISHED on every control partition;</li>
  *   <li>reads the requests topic with a plain {@code KafkaConsumer<byte[], byte[]>} loop (no decoding): the peer;</li>
  *   <li>starts one aggregator instance (1 stream thread, exactly_once_v2) and measures the time from start until its
@@ -127,8 +128,8 @@ public final class AggregatorThroughputBenchForTest {
                         .setStatus(random.nextInt(100) == 0 ? 503 : 200)
                         .setErrorClass(random.nextInt(100) == 0 ? ErrorClass.STATUS : ErrorClass.NONE)
                         .setIntendedStartUs(at * 1000).setActualStartUs(at * 1000).setLatencyUs(latency)
-                        .setServiceTimeUs(latency).setBytesSent(200).setBytesReceived(2_000).setVu(i % 100)
-                        .setIteration(i).build();
+                        .setServiceTimeUs(latency).setTimeToFirstByteUs(latency * 3 / 4).setCheckPassed(true)
+                        .setBytesSent(200).setBytesReceived(2_000).setVu(i % 100).setIteration(i).build();
                 producer.send(new ProducerRecord<>(topics.requests(), null, at,
                         EventKeys.requestKey(runId, endpoint).getBytes(StandardCharsets.UTF_8),
                         EventSerdes.requestTiming().serialize(topics.requests(), timing)),
