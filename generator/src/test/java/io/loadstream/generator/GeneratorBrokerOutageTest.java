@@ -8,6 +8,7 @@ import io.loadstream.events.KafkaOutage;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
 import io.loadstream.generator.plan.Plan;
+import io.loadstream.generator.publish.ControlOrderProbe;
 import io.loadstream.generator.publish.OutageBuffer;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A generator rides out a broker crash: the broker is killed ({@code kill -9}) during the load and started again
  * on the same port and data 25 s of load later (bench/broker-outage.sh runs the same with 3 minutes at 1,000/s).
  * Nothing is lost: every request is on the topic, FINISHED names the outage with its figures, the journal was used
- * and is gone, and the load went on as planned during the outage.
+ * and is gone, the load went on as planned during the outage, and no control record was handed to the producer
+ * before the timings sent before it were acknowledged.
  */
 @ExtendWith(LoopbackExtension.class)
 class GeneratorBrokerOutageTest {
@@ -65,6 +69,8 @@ class GeneratorBrokerOutageTest {
             GeneratorConfig config = Loopback.config(kafka, "outage")
                     .withOutageBuffer(OutageBuffer.DEFAULT.withMemoryEvents(MEMORY_EVENTS)
                             .withJournalDirectory(journalDir))
+                    .withKafkaProperties(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG,
+                            ControlOrderProbe.class.getName()))
                     .withProgress(line -> LOG.warn("progress: {}", line));
             Plan plan = Plans.plan(target.url(), Plans.constantRate(RATE_PER_S, LOAD, 20, 200),
                     Plans.get("/fixed?ms=5"));
@@ -136,6 +142,12 @@ class GeneratorBrokerOutageTest {
                     finished.getEventsJournaled(), outage.getEventsLost(), String.format("%.1f", ratePerS),
                     sentDuring, plannedDuring, RATE_PER_S);
             assertThat(sentDuring).isGreaterThanOrEqualTo(plannedDuring * 9 / 10);
+
+            // and no control record went to the broker before a timing sent before it, through the outage and the
+            // journal's replay: its watermark never closed their windows before they arrived (ControlOrderProbe)
+            ControlOrderProbe.Figures order = ControlOrderProbe.of("loadstream-generator-" + config.runId() + "-0");
+            assertThat(order.controlsWithTimingsBefore()).isPositive();
+            assertThat(order.controlsAfterUnsettled()).isZero();
 
             // and the journal is gone once sent
             try (Stream<Path> left = Files.exists(journalDir) ? Files.list(journalDir) : Stream.empty()) {
