@@ -23,9 +23,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A control record reaches the broker only after every timing sent before it: on a real broker, seen from inside
- * the real producer ({@link ControlOrderProbe}), with the outbox's memory so small that most records go through the
- * journal and are replayed from it. GeneratorBrokerOutageTest checks the same rule through a broker crash.
+ * A control record reaches the broker only after every earlier timing older than its watermark: on a real broker,
+ * seen from inside the real producer ({@link ControlOrderProbe}), with the outbox's memory so small that most
+ * records go through the journal and are replayed from it. GeneratorBrokerOutageTest checks the same rule through a
+ * broker crash.
  */
 @ExtendWith(KafkaExtension.class)
 class ControlRecordOrderTest {
@@ -49,26 +50,29 @@ class ControlRecordOrderTest {
         EventPublisher publisher = new EventPublisher(producer, topics, runId, 100_000, () -> startMs,
                 timing -> { }, OutageBuffer.DEFAULT.withMemoryEvents(500).withJournalDirectory(journal));
 
-        // when: rounds of 1,000 timings on 12 endpoints, each followed by a heartbeat stamped with its start
+        // when: rounds of 1,000 timings on 12 endpoints, each followed by a heartbeat whose watermark is the end
+        // of its round (every later timing starts at or after it)
         for (int round = 0; round < ROUNDS; round++) {
             long roundMs = startMs + round * 1_000L;
             for (int i = 0; i < TIMINGS_PER_ROUND; i++) {
                 publisher.requestCompleted(EventFixtures.ok(runId, "GET /e" + i % 12, roundMs + i, 1_000));
             }
+            long watermarkMs = roundMs + 1_000;
             publisher.submitControl((p, watermark) -> p.sendControl(
-                    EventFixtures.control(runId, ControlType.HEARTBEAT, roundMs, 0, 1), roundMs));
+                    EventFixtures.control(runId, ControlType.HEARTBEAT, watermarkMs, 0, 1), watermarkMs));
         }
         publisher.submitControl((p, watermark) -> p.flushProducer()).get(90, TimeUnit.SECONDS);
         publisher.close(Duration.ofSeconds(30));
 
-        // then: no control record was handed over while a timing sent before it was unsettled, and the rule was
-        // at work: control records waited, on the direct path and on the journal's
+        // then: no control record was handed over while a timing older than its watermark was unsettled, and the
+        // rule was at work: control records waited, on the direct path and on the journal's
         ControlOrderProbe.Figures figures = ControlOrderProbe.of(clientId);
         int partitions = TopicSetup.DEFAULT.partitions();
         assertThat(figures.timingsSent()).isEqualTo((long) ROUNDS * TIMINGS_PER_ROUND);
+        assertThat(figures.timingsSettled()).as(figures.toString()).isEqualTo(figures.timingsSent());
         assertThat(figures.controlsSent()).isEqualTo((long) ROUNDS * partitions);
         assertThat(figures.controlsWithTimingsBefore()).isEqualTo((long) ROUNDS * partitions);
-        assertThat(figures.controlsAfterUnsettled()).isZero();
+        assertThat(figures.controlsAfterUnsettled()).as(figures.toString()).isZero();
         assertThat(publisher.controlsDeferred()).isPositive();
         assertThat(publisher.journaledTotal()).isPositive();
         assertThat(publisher.dropped()).isZero();
