@@ -157,6 +157,7 @@ final class AggregateProcessor implements Processor<byte[], byte[], byte[], byte
             if (quiet && !run.finishing()) {
                 continue;
             }
+            run.releaseIdleSegments(nowWallMs, idleTimeoutMs, emitter);
             // A run that another task of this instance still reads is not idle, however quiet it is here.
             boolean aliveElsewhere = !run.finishing() && activity.seenWithin(run.runId, nowWallMs, idleTimeoutMs);
             if (!aliveElsewhere && run.endsByWallClock(nowWallMs, idleTimeoutMs)) {

@@ -2,6 +2,7 @@ package io.loadstream.aggregator.topology;
 
 import io.loadstream.aggregator.stats.Accumulator;
 import io.loadstream.aggregator.stats.SystemAccumulator;
+import io.loadstream.events.ControlType;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
 import io.loadstream.events.SystemSample;
@@ -29,6 +30,13 @@ import org.slf4j.LoggerFactory;
  * of requests, and the generators' watermark on control records. (Per run rather than per task, so that one run's
  * heartbeats cannot close another run's windows early; system samples carry wall-clock times and do not move it.)
  * Window {@code [s, e)} closes when the clock reaches {@code e + grace}.
+ *
+ * <p><b>Segments.</b> In a run of several segments (generators), each has its own clock here: the highest timestamp
+ * of its control records and of its requests (a request's {@code generator_id} names the segment whose control
+ * records carry it as {@code source}). Windows close by the lowest clock of the live segments instead of the run's
+ * clock, so that one generator's backlog after a broker hiccup is not late because another generator moved on. A
+ * segment that has sent FINISHED, or none of whose records came here for the idle timeout (wall clock), holds
+ * nothing back; one not seen yet here cannot.
  *
  * <p><b>End.</b> Each generator's {@code FINISHED} says how many of its request timings the broker acknowledged on
  * each partition of the requests topic. When {@code FINISHED} has arrived from every segment, the run closes as soon
@@ -85,6 +93,32 @@ final class RunState extends LiveState.Entry {
     private long lastActivityWallMs;
     /** Wall-clock time of the run's last request at this task; not stored, like the last activity. */
     private long lastRequestWallMs;
+    /** The clocks of the run's segments seen here, by segment index; used when the run has several segments. */
+    private final Map<Integer, SegmentClock> segmentClocks = new HashMap<>();
+    /** The same by source (generator id), to find a request's segment. */
+    private final Map<String, SegmentClock> segmentsBySource = new HashMap<>();
+    /** The segment of the last request whose segment was looked up, or null: most requests come from it. */
+    private SegmentClock lastRequestSegment;
+
+    /** One segment's clock at this task, and whether it still holds the run's windows open. */
+    private static final class SegmentClock {
+        private final String source;
+        /** Highest timestamp of the segment's control records and requests here, epoch ms. */
+        private long clockMs = Long.MIN_VALUE;
+        private boolean finished;
+        /** Idle for the idle timeout at the last wall-clock tick; a record of it makes it live again. */
+        private boolean idle;
+        /** Wall-clock time of its last record here, epoch ms; not stored ({@code Long.MIN_VALUE} after a restore). */
+        private long lastRecordWallMs = Long.MIN_VALUE;
+
+        private SegmentClock(String source) {
+            this.source = source;
+        }
+
+        private boolean holds() {
+            return !finished && !idle;
+        }
+    }
 
     RunState(LiveState state, String runId, long windowSizeMs, long graceMs, long lastActivityWallMs) {
         super(state);
@@ -128,7 +162,8 @@ final class RunState extends LiveState.Entry {
         }
         long start = windowStart(timestampMs);
         endpoint.record(timing, timestampMs, start, isClosed(start));
-        advanceClock(timestampMs, nowWallMs, out);
+        advanceClock(timestampMs, segmentCount > 1 ? segmentOf(timing.getGeneratorId(), nowWallMs) : null,
+                nowWallMs, out);
         if (finishing) {
             closeIfAllRead(nowWallMs, out);
         }
@@ -170,7 +205,8 @@ final class RunState extends LiveState.Entry {
             }
         }
         changed();
-        advanceClock(timestampMs, nowWallMs, out);
+        SegmentClock segment = control.getType() == ControlType.ABORT ? null : segmentClock(control, nowWallMs);
+        advanceClock(timestampMs, segment, nowWallMs, out);
         if (finishing && !deleted()) {
             closeIfAllRead(nowWallMs, out);
         }
@@ -235,6 +271,32 @@ final class RunState extends LiveState.Entry {
                 runId, state.task(), (nowWallMs - lastActivityWallMs) / 1000, finishedSegments.cardinality(),
                 segmentCount);
         return true;
+    }
+
+    /**
+     * The wall-clock rule of segments: a segment none of whose records came here for the idle timeout no longer holds
+     * the run's windows open; closes the windows that this lets close.
+     *
+     * @param nowWallMs     wall-clock time, epoch ms (the punctuation's)
+     * @param idleTimeoutMs the idle timeout, in milliseconds
+     * @param out           where closed windows go
+     */
+    void releaseIdleSegments(long nowWallMs, long idleTimeoutMs, Emitter out) {
+        boolean released = false;
+        for (SegmentClock segment : segmentClocks.values()) {
+            if (segment.lastRecordWallMs == Long.MIN_VALUE) {
+                segment.lastRecordWallMs = nowWallMs;
+            }
+            if (segment.holds() && nowWallMs - segment.lastRecordWallMs >= idleTimeoutMs) {
+                segment.idle = true;
+                released = true;
+                LOG.warn("Run {}: segment {} sent nothing to task {} for {} s; its windows close without it", runId,
+                        segment.source, state.task(), idleTimeoutMs / 1000);
+            }
+        }
+        if (released && clockMs != Long.MIN_VALUE) {
+            closeUpTo(watermarkMs(), nowWallMs, out);
+        }
     }
 
     /**
@@ -327,24 +389,97 @@ final class RunState extends LiveState.Entry {
         long clock = clockMs;
         clockMs = Long.MIN_VALUE;
         if (clock != Long.MIN_VALUE) {
-            advanceClock(clock, nowWallMs, out);
+            advanceClock(clock, null, nowWallMs, out);
         }
     }
 
-    /** Moves the run's clock to {@code timestampMs} if later, and closes the windows that it passes. */
-    private void advanceClock(long timestampMs, long nowWallMs, Emitter out) {
-        if (timestampMs <= clockMs) {
+    /**
+     * Moves the run's clock, and the segment's, to {@code timestampMs} if later, and closes the windows that the
+     * watermark passes.
+     *
+     * @param segment the record's segment, or null when it has none (a run of one segment, an unknown source)
+     */
+    private void advanceClock(long timestampMs, SegmentClock segment, long nowWallMs, Emitter out) {
+        boolean moved = false;
+        if (segment != null && timestampMs > segment.clockMs) {
+            segment.clockMs = timestampMs;
+            moved = true;
+            changed();
+        }
+        if (timestampMs > clockMs) {
+            clockMs = timestampMs;
+            moved = true;
+        }
+        // The watermark is never above the run's clock: while that is below the next close, nothing to look at.
+        if (!moved || clockMs < nextCloseAtMs) {
             return;
         }
-        clockMs = timestampMs;
-        if (timestampMs < nextCloseAtMs) {
+        closeUpTo(watermarkMs(), nowWallMs, out);
+    }
+
+    /** The run's clock in a run of one segment; else the lowest clock of the segments that hold it open. */
+    private long watermarkMs() {
+        long watermark = clockMs;
+        if (segmentCount > 1) {
+            for (SegmentClock segment : segmentClocks.values()) {
+                if (segment.holds()) {
+                    watermark = Math.min(watermark, segment.clockMs);
+                }
+            }
+        }
+        return watermark;
+    }
+
+    /** Closes the windows that end {@code grace} or more before {@code watermarkMs}. */
+    private void closeUpTo(long watermarkMs, long nowWallMs, Emitter out) {
+        if (watermarkMs < nextCloseAtMs) {
             return;
         }
         changed();
-        long closable = windowStart(timestampMs - graceMs);
+        long closable = windowStart(watermarkMs - graceMs);
         if (closedUpToMs == Long.MIN_VALUE || closable > closedUpToMs) {
             close(closable, false, nowWallMs, out);
         }
+    }
+
+    /** The clock of a control record's segment, made on its first record; notes FINISHED and the activity. */
+    private SegmentClock segmentClock(RunControl control, long nowWallMs) {
+        int index = control.getSegmentIndex();
+        if (index < 0 || index >= MAX_SEGMENTS || control.getSource() == null) {
+            return null;
+        }
+        SegmentClock segment = segmentClocks.get(index);
+        if (segment == null || !segment.source.equals(control.getSource())) {
+            SegmentClock replaced = segment;
+            segment = new SegmentClock(control.getSource());
+            if (replaced != null) {
+                // Another generator took the segment over (a restart): the old one's clock no longer counts.
+                segmentsBySource.remove(replaced.source);
+                segment.clockMs = replaced.clockMs;
+            }
+            segmentClocks.put(index, segment);
+            segmentsBySource.put(segment.source, segment);
+            lastRequestSegment = null;
+        }
+        segment.lastRecordWallMs = nowWallMs;
+        segment.idle = false;
+        segment.finished |= control.getType() == ControlType.FINISHED;
+        return segment;
+    }
+
+    /** A request's segment, by its generator id; null before a control record of that generator came here. */
+    private SegmentClock segmentOf(String generatorId, long nowWallMs) {
+        SegmentClock segment = lastRequestSegment;
+        if (segment == null || !segment.source.equals(generatorId)) {
+            segment = segmentsBySource.get(generatorId);
+            if (segment == null) {
+                return null;
+            }
+            lastRequestSegment = segment;
+        }
+        segment.lastRecordWallMs = nowWallMs;
+        segment.idle = false;
+        return segment;
     }
 
     /**
@@ -459,6 +594,15 @@ final class RunState extends LiveState.Entry {
             out.writeLong(expected.getValue());
         }
         out.writeBoolean(expectedUnknown);
+        // Added later still: readFrom() reads it only when present.
+        out.writeInt(segmentClocks.size());
+        for (Map.Entry<Integer, SegmentClock> entry : segmentClocks.entrySet()) {
+            SegmentClock segment = entry.getValue();
+            out.writeInt(entry.getKey());
+            out.writeUTF(segment.source);
+            out.writeLong(segment.clockMs);
+            out.writeBoolean(segment.finished);
+        }
     }
 
     /** Reads what {@link #write} wrote after the type and run id. */
@@ -483,6 +627,16 @@ final class RunState extends LiveState.Entry {
                 expectedRequests.put(in.readUTF(), in.readLong());
             }
             expectedUnknown = in.readBoolean();
+        }
+        if (in.available() > 0) {
+            for (int i = in.readInt(); i > 0; i--) {
+                int index = in.readInt();
+                SegmentClock segment = new SegmentClock(in.readUTF());
+                segment.clockMs = in.readLong();
+                segment.finished = in.readBoolean();
+                segmentClocks.put(index, segment);
+                segmentsBySource.put(segment.source, segment);
+            }
         }
     }
 }
