@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AggregatorTopologyTest {
 
     private static final String RUN = "run-1";
+    private static final String OTHER_RUN = "run-2";
     private static final String A = "GET /a";
     private static final String B = "POST /b";
     /** A window boundary (a whole minute), and now: test records carry current times. */
@@ -285,15 +286,38 @@ class AggregatorTopologyTest {
 
     @Test
     void aRunWhoseGeneratorsFallSilentIsClosedAfterTheIdleTimeout() {
+        // given: a run with one request, and another run whose heartbeats keep coming every 5 s (the broker answers,
+        // so the first run's silence is its own)
         harness.send(started(RUN, T0, 10_000, 2_000), T0);
         harness.send(ok(RUN, A, T0 + 1_000, 1_000));
-        harness.advanceWallClock(Duration.ofSeconds(59));
+        harness.send(started(OTHER_RUN, T0, 10_000, 2_000), T0);
+        for (int second = 5; second < 60; second += 5) {
+            harness.advanceWallClock(Duration.ofSeconds(5));
+            harness.send(control(OTHER_RUN, ControlType.HEARTBEAT, T0 + second * 1_000L, 0, 1), T0 + second * 1_000L);
+        }
+        harness.advanceWallClock(Duration.ofSeconds(4));
         assertThat(completeTotals()).isEmpty();
 
         harness.advanceWallClock(Duration.ofSeconds(2));
 
-        assertThat(windowCounts(TopologyHarness.drain(harness.windows)))
+        assertThat(windowCounts(runOnly(TopologyHarness.drain(harness.windows))))
                 .containsExactlyInAnyOrderEntriesOf(Map.of(A + "@0", 1L, "*@0", 1L));
+        assertThat(completeTotals().get(RUN + "|*").getStats().getCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRunIsNotClosedAsIdleWhileTheAggregatorReadsNothingAtAllButIsOnceTheSilenceOutlastsAnyOutage() {
+        // given: a run with one request, then nothing read at all (a broker outage, or every generator gone)
+        harness.send(started(RUN, T0, 10_000, 2_000), T0);
+        harness.send(ok(RUN, A, T0 + 1_000, 1_000));
+
+        // when: the idle timeout passes, and five minutes more, the run stays open for its held records
+        harness.advanceWallClock(Duration.ofSeconds(61));
+        harness.advanceWallClock(Duration.ofMinutes(5));
+        assertThat(completeTotals()).isEmpty();
+
+        // then: past the idle timeout plus the longest outage waited out (10 minutes), it closes as idle
+        harness.advanceWallClock(Duration.ofMinutes(5));
         assertThat(completeTotals().get(RUN + "|*").getStats().getCount()).isEqualTo(1);
     }
 
@@ -379,6 +403,10 @@ class AggregatorTopologyTest {
     }
 
     /** Window counts by "endpoint@start-offset"; fails on a window emitted twice. */
+    private static List<KeyValue<String, EndpointWindow>> runOnly(List<KeyValue<String, EndpointWindow>> records) {
+        return records.stream().filter(kv -> kv.value.getRunId().equals(RUN)).toList();
+    }
+
     private static Map<String, Long> windowCounts(List<KeyValue<String, EndpointWindow>> records) {
         return records.stream().collect(Collectors.toMap(
                 kv -> kv.value.getEndpoint() + "@" + (kv.value.getWindowStartMs() - T0),

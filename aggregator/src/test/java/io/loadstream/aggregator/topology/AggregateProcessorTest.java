@@ -332,7 +332,7 @@ class AggregateProcessorTest {
         assertThat(byKey.get(RUN + "|box|TARGET|" + T0).getSeconds()).hasSize(3);
     }
 
-    /** The instance's other tasks read a record (of other runs) every second from {@code fromMs} to before {@code toMs}. */
+    /** The instance's other tasks read a record (of other runs) each second from {@code fromMs} until {@code toMs}. */
     private void othersRead(long fromMs, long toMs) {
         for (long t = fromMs; t < toMs; t += 1_000) {
             activity.read(t);
