@@ -152,12 +152,6 @@ public final class Reporter {
                 : new AlertmanagerNotifier(config.alertmanager().generatorUrl().isEmpty()
                         ? config.alertmanager().withGeneratorUrl(files.html().toAbsolutePath().toUri().toString())
                         : config.alertmanager(), config.clock(), deliveryFailures);
-        if (webhooks != null) {
-            deliveryFailures.register(webhooks);
-        }
-        if (alertmanagers != null) {
-            deliveryFailures.register(alertmanagers);
-        }
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(KafkaClients.consumer(config));
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config));
              AlertsFile alertsFile = new AlertsFile(files.alerts())) {
@@ -173,7 +167,10 @@ public final class Reporter {
                 sinks.add(alertmanagers);
             }
             AlertFanOut alerts = new AlertFanOut(sinks, warnings::add);
-            alerts.resume(notifiedBefore().values());
+            java.util.Collection<io.loadstream.events.Alert> before = notifiedBefore().values();
+            alerts.resume(before);
+            // Delivery-failure alerts go through the fan-out (topic, alerts.jsonl, report, the other subscribers).
+            deliveryFailures.publishTo(alerts, before);
             AbortPublisher abort = new AbortPublisher(producer, config.topics().control(), config.runId(),
                     SEND_TIMEOUT, warnings::add);
             DeadLetterPublisher deadLetters = new DeadLetterPublisher(producer, config.topics().dlq(),
@@ -194,6 +191,16 @@ public final class Reporter {
                 warnings.add(deadLetters.count() + " records of this run could not be decoded; they were sent to "
                         + config.topics().dlq() + ".");
             }
+            // The subscribers deliver what they still hold first, so that a give-up found now still raises its
+            // delivery-failure alert; then those alerts are resolved (the run is over) and delivered in turn.
+            if (webhooks != null) {
+                drained(webhooks::awaitIdle, config.webhooks().retry(), "webhooks");
+            }
+            if (alertmanagers != null) {
+                // The run is over: nothing of it stays firing at the Alertmanagers.
+                alertmanagers.endActive();
+                drained(idle(alertmanagers), config.alertmanager().retry(), "Alertmanagers");
+            }
             deliveryFailures.resolveAll();
             if (webhooks != null) {
                 if (!drained(webhooks::awaitIdle, config.webhooks().retry(), "webhooks")) {
@@ -202,12 +209,22 @@ public final class Reporter {
                 webhooks.close();
             }
             if (alertmanagers != null) {
-                endAlertmanagerAlerts(alertmanagers);
+                if (!drained(idle(alertmanagers), config.alertmanager().retry(), "Alertmanagers")) {
+                    warnings.add("Some alerts were still being retried to an Alertmanager when the reporter "
+                            + "stopped.");
+                }
                 alertmanagers.close();
             }
             // After close: what was still queued is counted too.
             deliveryFailures.failures().forEach(f -> warnings.add(f.message()));
-            RunReport report = ReportBuilder.build(data, outcomes, alerts.alerts(), warnings, complete,
+            List<io.loadstream.events.Alert> history = alerts.alerts();
+            // The file in the history's order, as a replay of the run writes it too.
+            try {
+                alertsFile.rewrite(history);
+            } catch (java.io.UncheckedIOException e) {
+                warnings.add(e.getMessage());
+            }
+            RunReport report = ReportBuilder.build(data, outcomes, history, warnings, complete,
                     deliveryFailures.failures());
             files.write(report);
             if (archiver != null) {
@@ -236,19 +253,16 @@ public final class Reporter {
         }
     }
 
-    /** The run is over: nothing of it stays firing at the Alertmanagers. */
-    private void endAlertmanagerAlerts(AlertmanagerNotifier alertmanagers) {
-        alertmanagers.endActive();
-        if (!drained(timeout -> {
+    /** Waits, up to a timeout, until the Alertmanagers have delivered or given up what they hold. */
+    private static java.util.function.Predicate<Duration> idle(AlertmanagerNotifier alertmanagers) {
+        return timeout -> {
             try {
                 return alertmanagers.awaitIdle(timeout);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-        }, config.alertmanager().retry(), "Alertmanagers")) {
-            warnings.add("Some alerts were still being retried to an Alertmanager when the reporter stopped.");
-        }
+        };
     }
 
     /**

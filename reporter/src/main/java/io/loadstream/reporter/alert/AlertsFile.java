@@ -10,11 +10,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * {@code alerts.jsonl}: one JSON object per alert state change, one per line, flushed as it comes so that a
- * crashed run still leaves its alerts behind. Not thread-safe.
+ * crashed run still leaves its alerts behind; at the end of the run {@link #rewrite rewritten} in the order of the
+ * run's history. Not thread-safe.
  */
 public final class AlertsFile implements AlertSink {
 
@@ -52,14 +55,43 @@ public final class AlertsFile implements AlertSink {
     @Override
     public void accept(Alert alert) {
         try {
-            writer.write(JSON.writeValueAsString(toJson(alert)));
-            writer.newLine();
+            writeLine(writer, alert);
             writer.flush();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("A JSON tree always serializes", e);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Closes the file and replaces it, atomically, with the run's history in its order (the alerts that came
+     * during the run were written in the order they came, which a replay of the run cannot reproduce for the
+     * delivery-failure alerts: see {@link AlertFanOut#alerts()}). Nothing can be written after it.
+     *
+     * @param history the run's alerts, in order
+     * @throws UncheckedIOException when the file cannot be written
+     */
+    public void rewrite(List<Alert> history) {
+        close();
+        Path next = path.resolveSibling(path.getFileName() + ".tmp");
+        try {
+            try (BufferedWriter out = Files.newBufferedWriter(next, StandardCharsets.UTF_8)) {
+                for (Alert alert : history) {
+                    writeLine(out, alert);
+                }
+            }
+            Files.move(next, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void writeLine(BufferedWriter out, Alert alert) throws IOException {
+        try {
+            out.write(JSON.writeValueAsString(toJson(alert)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON tree always serializes", e);
+        }
+        out.newLine();
     }
 
     /**

@@ -315,11 +315,12 @@ class WebhookNotifierTest {
         notifier = new WebhookNotifier(WebhookSettings.DEFAULT.withUrls(List.of(dead, live))
                 .withRetries(Duration.ofMillis(300), Duration.ofMillis(20), Duration.ofMillis(80),
                         Duration.ofSeconds(5)), failures);
-        failures.register(notifier);
+        AlertFanOut fanOut = new AlertFanOut(List.of(notifier), console::add);
+        failures.publishTo(fanOut, List.of());
 
         // when: an alert fires and resolves, then the run ends
-        notifier.accept(alert(AlertStatus.FIRING));
-        notifier.accept(alert(AlertStatus.RESOLVED));
+        fanOut.emit(alert(AlertStatus.FIRING));
+        fanOut.emit(alert(AlertStatus.RESOLVED));
         await().atMost(WAIT).until(() -> failures.count() == 2);
         failures.resolveAll();
         notifier.awaitIdle(WAIT);
