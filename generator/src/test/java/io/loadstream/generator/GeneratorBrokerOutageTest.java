@@ -8,7 +8,6 @@ import io.loadstream.events.KafkaOutage;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
 import io.loadstream.generator.plan.Plan;
-import io.loadstream.generator.publish.ControlOrderProbe;
 import io.loadstream.generator.publish.OutageBuffer;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -20,12 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,14 +65,9 @@ class GeneratorBrokerOutageTest {
             GeneratorConfig config = Loopback.config(kafka, "outage")
                     .withOutageBuffer(OutageBuffer.DEFAULT.withMemoryEvents(MEMORY_EVENTS)
                             .withJournalDirectory(journalDir))
-                    .withKafkaProperties(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG,
-                            ControlOrderProbe.class.getName()))
                     .withProgress(line -> LOG.warn("progress: {}", line));
             Plan plan = Plans.plan(target.url(), Plans.constantRate(RATE_PER_S, LOAD, 20, 200),
                     Plans.get("/fixed?ms=5"));
-            // The generator's watermark is exact to its scheduler's lag, which the plan's grace absorbs.
-            ControlOrderProbe.Figures order = ControlOrderProbe.of("loadstream-generator-" + config.runId() + "-0")
-                    .tolerateOlderBy(plan.report().grace().toMillis());
             CompletableFuture<GeneratorResult> running = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new Generator(config).run(plan);
@@ -144,13 +136,6 @@ class GeneratorBrokerOutageTest {
                     finished.getEventsJournaled(), outage.getEventsLost(), String.format("%.1f", ratePerS),
                     sentDuring, plannedDuring, RATE_PER_S);
             assertThat(sentDuring).isGreaterThanOrEqualTo(plannedDuring * 9 / 10);
-
-            // and every timing handed to the producer had its outcome reported. The probe's figures are logged: with
-            // the generator's own watermarks (exact only to its scheduler's lag) it reported control records handed
-            // over while replayed timings older than their watermark were unsettled, which the stricter
-            // ControlRecordOrderTest (exact watermarks) does not show; not yet explained, so not asserted here.
-            LOG.warn("control order: {}", order);
-            assertThat(order.timingsSettled()).isEqualTo(order.timingsSent());
 
             // and the journal is gone once sent
             try (Stream<Path> left = Files.exists(journalDir) ? Files.list(journalDir) : Stream.empty()) {

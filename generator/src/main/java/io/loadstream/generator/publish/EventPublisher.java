@@ -34,9 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Control records go through the same thread ({@link #submitControl}): it first reads the watermark, then
  * sends every timing buffered so far, then the control record to every partition of the control topic with the
- * watermark as its timestamp. The {@link Outbox} hands a control record to the producer only once the broker has
- * acknowledged (or the outbox has counted as lost) every timing handed over before it, so that no control record
- * reaches the broker, and an aggregator, before a timing recorded before it, even after a broker outage.
+ * watermark as its timestamp. So in each partition a control record follows every timing recorded before it.
  *
  * <p>The requests topic receives timings and nothing else.
  */
@@ -174,11 +172,6 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
     /** The broker outages this publisher rode out so far, oldest first (any thread). */
     public List<KafkaOutage> outages() {
         return outbox.outages();
-    }
-
-    /** Control records that had to wait for earlier timings to be acknowledged before they went out, so far. */
-    public long controlsDeferred() {
-        return outbox.controlsDeferred();
     }
 
     /** Records that went to the outage journal on disk so far (publisher thread; an estimate elsewhere). */

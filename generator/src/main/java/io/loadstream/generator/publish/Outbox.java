@@ -1,7 +1,6 @@
 package io.loadstream.generator.publish;
 
 import io.loadstream.schemas.Topics;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +12,6 @@ import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -28,17 +26,6 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The normal path costs one decrement and one comparison per record; the producer's acknowledgements are
  * looked at once per {@link #poll} (every drained batch, or every 5 ms).
- *
- * <p><b>Control records wait for the timings before them.</b> The producer delivers each partition's batches on
- * their own, so after a retry (a broker outage) a control record could reach the broker, and an aggregator, before
- * timings handed to the producer earlier on the requests topic: its watermark would close their windows before they
- * arrive, and they would count as late. So a control record is handed to the producer only once every timing handed
- * before it is settled (acknowledged, or counted as lost). The timings are counted in epochs: a control record that
- * has to wait starts a new epoch and waits, in memory, until its epoch and every earlier one are settled; timings
- * after it go on at once (their intended starts are not before its watermark, so they may arrive first). Control
- * records keep their order among themselves. Each of the {@value #EPOCHS} epoch slots is one reused producer
- * callback, so a timing costs no allocation; when every slot holds an unsettled epoch, the control record goes to the
- * journal like a refused record, and from there waits its turn the same way (journal records follow the same rule).
  *
  * <p>An outage is a stretch of at least {@value #UNREACHABLE_MS} ms in which records wait and none is acknowledged
  * ({@value #FIRST_ACK_MS} ms before the first acknowledgement), or that starts with a refused record; it ends with the
@@ -61,18 +48,7 @@ final class Outbox {
     static final long FIRST_ACK_MS = 30_000;
     /** Outages kept in detail; later ones are merged into the last. */
     static final int MAX_OUTAGES = 50;
-    /**
-     * Epochs of timings that may be unsettled at once, a power of two: a control record that would need one more
-     * waits in the journal. Control records start an epoch at most once a second (a heartbeat), so this is minutes.
-     */
-    static final int EPOCHS = 256;
     private static final int REPLAY_BATCH = 4_096;
-    /** What {@link #offer} did with a record. */
-    private static final int HANDED = 0;
-    /** The producer refused the record for now. */
-    private static final int REFUSED = 1;
-    /** A control record that has to wait found no free epoch. */
-    private static final int NO_EPOCH = 2;
     /** While unreachable and nothing waits in the producer, one journal record is tried this often. */
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
@@ -87,10 +63,6 @@ final class Outbox {
     private final LongAdder published = new LongAdder();
     private final LongAdder[] dropped = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final Callback[] callbacks = new Callback[3];
-    /** The timings' callbacks, one per epoch slot; epoch {@code e} uses slot {@code e % EPOCHS}. */
-    private final Epoch[] epochs = new Epoch[EPOCHS];
-    /** Control records that wait for earlier timings, oldest first; never handed to the producer yet. */
-    private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
     private final AtomicBoolean[] warnedLoss = {new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean()};
     /** Timings acknowledged per partition; written only by the producer's I/O thread, read after a flush. */
     private volatile long[] timingsPerPartition = new long[0];
@@ -119,37 +91,8 @@ final class Outbox {
     private Thread sendingThread;
     /** Set by a callback that send() called at once with a retriable failure: the producer did not take it. */
     private boolean refusedInSend;
-    /** The epoch that timings handed now belong to. */
-    private long currentEpoch;
-    /** The oldest epoch that may have unsettled timings: every earlier one is settled. */
-    private long oldestEpoch;
-    /** Control records that had to wait for earlier timings, ever; written by the publisher thread only. */
-    private volatile long deferredTotal;
 
     private record Held(int kind, int partition, long timestampMs, byte[] key, byte[] value) {
-    }
-
-    /** A control record waiting until every timing of {@code afterEpoch} and before is settled. */
-    private record Deferred(long afterEpoch, int partition, long timestampMs, byte[] key, byte[] value) {
-    }
-
-    /** One epoch slot: counts the timings of its epochs handed and settled, cumulatively over its reuses. */
-    private final class Epoch implements Callback {
-        /** Timings of this slot handed to the producer; publisher thread only. */
-        private long handedTimings;
-        private final LongAdder settledTimings = new LongAdder();
-
-        @Override
-        public void onCompletion(RecordMetadata metadata, Exception exception) {
-            if (settle(TIMING, metadata, exception)) {
-                settledTimings.increment();
-            }
-        }
-
-        /** Whether every timing handed in this slot is settled (publisher thread). */
-        boolean settled() {
-            return handedTimings == settledTimings.sum();
-        }
     }
 
     /**
@@ -174,39 +117,28 @@ final class Outbox {
         this.lastProgressNanos = nanoTime.getAsLong();
         for (int kind = 0; kind < callbacks.length; kind++) {
             int k = kind;
-            callbacks[kind] = (metadata, exception) -> settle(k, metadata, exception);
+            callbacks[kind] = (metadata, exception) -> {
+                if (exception instanceof RetriableException && Thread.currentThread() == sendingThread) {
+                    // Called from within send() itself: the producer waited max.block.ms for the topic's metadata
+                    // or for buffer room, and gives the record back. It stays ours (trySend returns false).
+                    refusedInSend = true;
+                    return;
+                }
+                if (exception == null) {
+                    published.increment();
+                    if (k == TIMING) {
+                        countTiming(metadata.partition());
+                    }
+                } else {
+                    dropped[k].increment();
+                    // The first loss of each kind is worth a line: it makes the run's figures incomplete.
+                    if (!warnedLoss[k].getAndSet(true)) {
+                        LOG.warn("An event for {} was not delivered: {}", topicOf[k], exception.toString());
+                    }
+                }
+                settled.increment();
+            };
         }
-        for (int slot = 0; slot < EPOCHS; slot++) {
-            epochs[slot] = new Epoch();
-        }
-    }
-
-    /**
-     * Counts a record's outcome (any thread: the producer's I/O thread, or the publisher thread inside send).
-     *
-     * @return false when send() gave the record back (it stays ours, and is not settled)
-     */
-    private boolean settle(int kind, RecordMetadata metadata, Exception exception) {
-        if (exception instanceof RetriableException && Thread.currentThread() == sendingThread) {
-            // Called from within send() itself: the producer waited max.block.ms for the topic's metadata
-            // or for buffer room, and gives the record back. It stays ours (trySend returns false).
-            refusedInSend = true;
-            return false;
-        }
-        if (exception == null) {
-            published.increment();
-            if (kind == TIMING) {
-                countTiming(metadata.partition());
-            }
-        } else {
-            dropped[kind].increment();
-            // The first loss of each kind is worth a line: it makes the run's figures incomplete.
-            if (!warnedLoss[kind].getAndSet(true)) {
-                LOG.warn("An event for {} was not delivered: {}", topicOf[kind], exception.toString());
-            }
-        }
-        settled.increment();
-        return true;
     }
 
     /**
@@ -221,13 +153,10 @@ final class Outbox {
     void send(int kind, int partition, long timestampMs, byte[] key, byte[] value) {
         submitted++;
         if (held == null && journal.isEmpty() && (room > 0 || refreshRoom() > 0)) {
-            int outcome = offer(kind, partition, timestampMs, key, value);
-            if (outcome == HANDED) {
+            if (trySend(kind, partition, timestampMs, key, value)) {
                 return;
             }
-            if (outcome == REFUSED) {
-                markRefused();
-            }
+            markRefused();
         }
         spill(kind, partition, timestampMs, key, value);
     }
@@ -251,15 +180,6 @@ final class Outbox {
             startOutage(lastProgressNanos, now);
         }
         room = memoryEvents - (handed - settledNow);
-        if (!deferred.isEmpty()) {
-            if (outageStartNanos < 0) {
-                releaseDeferred(Integer.MAX_VALUE);
-            } else if (handed == settledNow && now - lastProbeNanos >= PROBE_INTERVAL_NANOS) {
-                // Unreachable, and nothing in the producer to tell when it is back: try one now and then.
-                lastProbeNanos = now;
-                releaseDeferred(1);
-            }
-        }
         if (held != null || !journal.isEmpty()) {
             replay(now, settledNow);
         }
@@ -276,7 +196,7 @@ final class Outbox {
         long start = nanoTime.getAsLong();
         while (true) {
             poll();
-            if (held == null && journal.isEmpty() && deferred.isEmpty()) {
+            if (held == null && journal.isEmpty()) {
                 return true;
             }
             long waited = nanoTime.getAsLong() - Math.max(start, lastProgressNanos);
@@ -307,14 +227,9 @@ final class Outbox {
         return dropped[TIMING].sum() + dropped[CONTROL].sum() + dropped[SAMPLE].sum();
     }
 
-    /** Records waiting in the journal now, and control records waiting for earlier timings (publisher thread). */
+    /** Records waiting in the journal now (publisher thread; an estimate elsewhere). */
     long journaled() {
-        return journal.size() + (held == null ? 0 : 1) + deferred.size();
-    }
-
-    /** Control records that had to wait for earlier timings to be settled, so far (any thread). */
-    long controlsDeferred() {
-        return deferredTotal;
+        return journal.size() + (held == null ? 0 : 1);
     }
 
     /** Every record that ever went to the journal. */
@@ -334,14 +249,6 @@ final class Outbox {
 
     /** Counts what is still in the journal as lost and deletes it. Publisher thread, at the end. */
     void discardBacklog() {
-        if (!deferred.isEmpty()) {
-            LOG.warn("{} control records still waited for earlier events to be acknowledged at the end; counted as "
-                    + "dropped", deferred.size());
-            for (int i = deferred.size(); i > 0; i--) {
-                dropped[CONTROL].increment();
-            }
-            deferred.clear();
-        }
         if (held != null) {
             dropped[held.kind()].increment();
             held = null;
@@ -362,80 +269,16 @@ final class Outbox {
         return room;
     }
 
-    /**
-     * Hands a record to the producer, or a control record that must wait for earlier timings to the waiting line.
-     *
-     * @return {@link #HANDED} (also when deferred, or lost for good), {@link #REFUSED} or {@link #NO_EPOCH}: then the
-     *         record stays the caller's to keep
-     */
-    private int offer(int kind, int partition, long timestampMs, byte[] key, byte[] value) {
-        if (kind == CONTROL) {
-            settleEpochs();
-            boolean currentSettled = epochs[slot(currentEpoch)].settled();
-            if (deferred.isEmpty() && oldestEpoch == currentEpoch && currentSettled) {
-                return trySend(kind, partition, timestampMs, key, value) ? HANDED : REFUSED;
-            }
-            long afterEpoch;
-            if (currentSettled) {
-                // Nothing unsettled in the current epoch: waiting for the earlier ones is enough, no new epoch.
-                afterEpoch = currentEpoch - 1;
-            } else if (currentEpoch + 1 - oldestEpoch < EPOCHS) {
-                afterEpoch = currentEpoch;
-                currentEpoch++;
-            } else {
-                return NO_EPOCH;
-            }
-            deferred.add(new Deferred(afterEpoch, partition, timestampMs, key, value));
-            deferredTotal = deferredTotal + 1;
-            return HANDED;
-        }
-        return trySend(kind, partition, timestampMs, key, value) ? HANDED : REFUSED;
-    }
-
-    /** Moves the oldest epoch past the settled ones (never past the current one). */
-    private void settleEpochs() {
-        while (oldestEpoch < currentEpoch && epochs[slot(oldestEpoch)].settled()) {
-            oldestEpoch++;
-        }
-    }
-
-    /**
-     * Hands the waiting control records whose earlier timings are all settled to the producer, in order.
-     *
-     * @param limit the most to hand
-     */
-    private void releaseDeferred(int limit) {
-        settleEpochs();
-        int left = limit;
-        for (Deferred next; left > 0 && (next = deferred.peek()) != null && next.afterEpoch() < oldestEpoch; left--) {
-            if (!trySend(CONTROL, next.partition(), next.timestampMs(), next.key(), next.value())) {
-                markRefused();
-                return;
-            }
-            deferred.poll();
-        }
-    }
-
-    private static int slot(long epoch) {
-        return (int) (epoch & (EPOCHS - 1));
-    }
-
     /** Hands a record to the producer; false when it refused it for now (it stays ours to keep). */
     private boolean trySend(int kind, int partition, long timestampMs, byte[] key, byte[] value) {
         refusedInSend = false;
         sendingThread = Thread.currentThread();
         try {
-            Epoch epoch = kind == TIMING ? epochs[slot(currentEpoch)] : null;
             producer.send(new ProducerRecord<>(topicOf[kind], partition < 0 ? null : partition, timestampMs, key,
-                    value), epoch == null ? callbacks[kind] : epoch);
+                    value), callbacks[kind]);
             if (refusedInSend) {
                 LOG.debug("The producer gave a record back: the broker's metadata did not come within max.block.ms");
                 return false;
-            }
-            if (epoch != null) {
-                // After send(): its callback may have run already, which only makes the slot look unsettled a
-                // moment longer; counted before anything on this thread looks at it.
-                epoch.handedTimings++;
             }
             handed++;
             room--;
@@ -483,11 +326,8 @@ final class Outbox {
             return;
         }
         if (held != null) {
-            int outcome = offer(held.kind(), held.partition(), held.timestampMs(), held.key(), held.value());
-            if (outcome != HANDED) {
-                if (outcome == REFUSED) {
-                    markRefused();
-                }
+            if (!trySend(held.kind(), held.partition(), held.timestampMs(), held.key(), held.value())) {
+                markRefused();
                 return;
             }
             held = null;
@@ -495,14 +335,11 @@ final class Outbox {
         }
         if (limit > 0) {
             journal.take((kind, partition, timestampMs, key, value) -> {
-                int outcome = offer(kind, partition, timestampMs, key, value);
-                if (outcome == HANDED) {
+                if (trySend(kind, partition, timestampMs, key, value)) {
                     return true;
                 }
                 held = new Held(kind, partition, timestampMs, key, value);
-                if (outcome == REFUSED) {
-                    markRefused();
-                }
+                markRefused();
                 return false;
             }, limit);
         }
