@@ -7,11 +7,13 @@
 # of the `kafka` row, the broker's child JVM) and the aggregator's consumer lag.
 #
 #   bench/soak.sh [DURATION] [RATE]      # default 20m at 200 requests/s; DURATION with its unit (90s, 20m, 1h)
-#   SOAK_WINDOW=1s bench/soak.sh 30m 1000  # 1 s report windows: the reporter's bounds fill in about 8 minutes
+#   SOAK_WINDOW=1s bench/soak.sh 30m 1000  # 1 s report windows: the reporter's bounds fill in about 15 minutes
+#   SOAK_WARMUP_S=1200 SOAK_WINDOW=1s bench/soak.sh 60m 1000  # leave the first 20 minutes out of the slopes
 #
 # Writes WORK/soak.csv (elapsed_s,process,pid,rss_mb,heap_after_gc_mb,state_mb,lag_events) and WORK/summary.txt:
-# per process and metric the Theil-Sen slope per hour after the warm-up (the first 20% of the run, at least 2
-# samples) with its 95% interval, the change over the measured period, and the value extrapolated to 72 h; then
+# per process and metric the Theil-Sen slope per hour after the warm-up (SOAK_WARMUP_S seconds, default the first
+# 20% of the run, at least 2 samples; the reporter grows until its bounds are full, so a warm-up that ends before
+# then counts that filling as a slope) with its 95% interval, the change over the measured period, and the value extrapolated to 72 h; then
 # whether any event was lost (the report's total against the generator's Done line, events dropped, late events).
 # The heap after GC is what a leak grows; RSS also holds the JIT, metaspace and a heap the JVM has not given back.
 #
@@ -116,7 +118,7 @@ for ((i = 0; i < 300; i++)); do kill -0 "$report_pid" 2>/dev/null || break; slee
 wait "$report_pid" || true
 
 elapsed=$(( $(date +%s) - start_s ))
-warmup=$(( elapsed / 5 ))
+warmup="${SOAK_WARMUP_S:-$(( elapsed / 5 ))}"
 {
   echo "soak: $duration at $rate requests/s, $(grep -c ',generate,' "$csv") samples per process, warm-up ${warmup} s left out"
   java -cp "$lib/*" "$root/bench/SoakProbe.java" summary "$csv" "$warmup" 72 || echo "summary: failed"
