@@ -15,8 +15,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidMetadataException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -141,10 +144,14 @@ public record TopicSetup(int partitions, short replication) {
     }
 
     /**
-     * Waits until every partition of the given topics has a leader. Right after creation a broker may still answer
-     * NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets it on a fresh partition can retry until its
-     * delivery timeout and drop records; waiting keeps that from the first records of a run. The one wait for
-     * leaders in loadstream: tests that create topics use it too.
+     * Waits until every partition of the given topics has a leader that serves it. Right after creation a broker may
+     * still answer NOT_LEADER_OR_FOLLOWER, and an idempotent producer that meets it on a fresh partition can retry
+     * until its delivery timeout and drop records (KAFKA-15591, fixed in the broker from Kafka 4.5: a later batch is
+     * appended first, and every retry of the earlier one is then OUT_OF_ORDER_SEQUENCE_NUMBER); waiting keeps that
+     * from the first records of a run. A leader in the metadata is not enough: the broker publishes it before its
+     * replica manager has the partition (a test producer met exactly this right after such a wait, and three
+     * partitions spun for 90 s), so this also asks each partition's leader for its end offset until every one
+     * answers. The one wait for leaders in loadstream: tests that create topics use it too.
      *
      * @param admin   an admin client of the cluster
      * @param created the topics; a topic not known yet counts as without leaders
@@ -164,6 +171,26 @@ public record TopicSetup(int partitions, short replication) {
                 .orElse(false),
                 () -> "The topics " + created + " had no leader for every partition within " + timeout.toSeconds()
                         + " s");
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        describeKnown(admin, created).orElseThrow().values().forEach(d -> d.partitions().forEach(
+                p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        Poll.until(timeout, METADATA_RETRY, () -> servesAll(admin, partitions),
+                () -> "The leaders of " + created + " did not serve every partition within " + timeout.toSeconds()
+                        + " s");
+    }
+
+    /** Whether the leader of every partition answers for it (a list-offsets request, served by its replicas). */
+    private static boolean servesAll(Admin admin, Map<TopicPartition, OffsetSpec> partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try {
+            admin.listOffsets(partitions).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InvalidMetadataException) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** A topic just created may be unknown to the broker's metadata for a moment: ask again, within a bound. */
