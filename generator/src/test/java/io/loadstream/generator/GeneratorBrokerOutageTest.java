@@ -8,6 +8,7 @@ import io.loadstream.events.KafkaOutage;
 import io.loadstream.events.RequestTiming;
 import io.loadstream.events.RunControl;
 import io.loadstream.generator.plan.Plan;
+import io.loadstream.generator.publish.ControlOrderProbe;
 import io.loadstream.generator.publish.OutageBuffer;
 import io.loadstream.schemas.EventSerdes;
 import io.loadstream.schemas.Topics;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,9 +68,13 @@ class GeneratorBrokerOutageTest {
             GeneratorConfig config = Loopback.config(kafka, "outage")
                     .withOutageBuffer(OutageBuffer.DEFAULT.withMemoryEvents(MEMORY_EVENTS)
                             .withJournalDirectory(journalDir))
+                    .withKafkaProperties(Map.of(ProducerConfig.INTERCEPTOR_CLASSES_CONFIG,
+                            ControlOrderProbe.class.getName()))
                     .withProgress(line -> LOG.warn("progress: {}", line));
             Plan plan = Plans.plan(target.url(), Plans.constantRate(RATE_PER_S, LOAD, 20, 200),
                     Plans.get("/fixed?ms=5"));
+            // Watches, inside the generator's producer, every control record against the timings not yet acknowledged.
+            ControlOrderProbe.Figures order = ControlOrderProbe.of("loadstream-generator-" + config.runId() + "-0");
             CompletableFuture<GeneratorResult> running = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new Generator(config).run(plan);
@@ -136,6 +143,14 @@ class GeneratorBrokerOutageTest {
                     finished.getEventsJournaled(), outage.getEventsLost(), String.format("%.1f", ratePerS),
                     sentDuring, plannedDuring, RATE_PER_S);
             assertThat(sentDuring).isGreaterThanOrEqualTo(plannedDuring * 9 / 10);
+
+            // and every timing handed to the producer had its outcome reported, and no control record (heartbeats
+            // during the outage, through the journal and after it) carried a watermark past a timing not yet
+            // acknowledged: the aggregator cannot count one of them late because a heartbeat overtook it
+            LOG.warn("control order: {}", order);
+            assertThat(order.timingsSettled()).isEqualTo(order.timingsSent());
+            assertThat(order.controlsWithTimingsBefore()).as(order.toString()).isPositive();
+            assertThat(order.controlsAfterUnsettled()).as(order.toString()).isZero();
 
             // and the journal is gone once sent
             try (Stream<Path> left = Files.exists(journalDir) ? Files.list(journalDir) : Stream.empty()) {

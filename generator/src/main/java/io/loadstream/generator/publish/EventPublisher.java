@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Control records go through the same thread ({@link #submitControl}): it first reads the watermark, then
  * sends every timing buffered so far, then the control record to every partition of the control topic with the
- * watermark as its timestamp. So in each partition a control record follows every timing recorded before it.
+ * watermark as its timestamp, lowered to the oldest timing the broker has not acknowledged yet
+ * ({@link Outbox#oldestUnsettledTimingMs}). So a control record's watermark never passes a timing recorded before it
+ * that is not in the log yet, whichever partition or topic reaches the broker first.
  *
  * <p>The requests topic receives timings and nothing else.
  */
@@ -314,6 +316,9 @@ public final class EventPublisher implements RequestSink, AutoCloseable {
             do {
                 drained = buffer.drain(sendTiming, DRAIN_BATCH);
             } while (drained > 0);
+            // Not past a timing the broker has not acknowledged yet: the control record may reach the broker
+            // before it (the producer keeps order within a partition only), and the aggregator would count it late.
+            watermark = Math.min(watermark, outbox.oldestUnsettledTimingMs());
             control.action().run(this, watermark);
             control.done().complete(null);
         } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
@@ -30,6 +31,16 @@ import org.slf4j.LoggerFactory;
  * <p>An outage is a stretch of at least {@value #UNREACHABLE_MS} ms in which records wait and none is acknowledged
  * ({@value #FIRST_ACK_MS} ms before the first acknowledgement), or that starts with a refused record; it ends with the
  * next acknowledgement, and is kept as a {@link KafkaOutage}.
+ *
+ * <p><b>Unsettled timings.</b> The outbox counts the timings it has taken and not yet settled (acknowledged, failed
+ * or dropped) per {@value #BUCKET_MS} ms of their record timestamp, so that {@link #oldestUnsettledTimingMs} tells
+ * how far a control record's watermark may go: the producer keeps the order of records within a partition only,
+ * and after a broker hiccup a heartbeat on the control topic reached the broker before timings handed over earlier
+ * on the requests topic; the aggregator read it first and counted those timings late. A control record stamped no
+ * later than the oldest unsettled timing cannot overtake one. The counts sit in a ring of {@value #RING_BUCKETS}
+ * buckets (about 109 minutes); timings further apart than that share a bucket, which can only hold the watermark
+ * back, never let it pass a timing. Each bucket has its own producer callback, made once, so a timing costs no
+ * allocation here: one increment when taken and one decrement when settled.
  */
 final class Outbox {
 
@@ -51,6 +62,12 @@ final class Outbox {
     private static final int REPLAY_BATCH = 4_096;
     /** While unreachable and nothing waits in the producer, one journal record is tried this often. */
     private static final long PROBE_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Width of a bucket of unsettled timings, in milliseconds of their record timestamp. */
+    static final long BUCKET_MS = 100;
+    /** Buckets in the ring of unsettled timings (a power of two). */
+    static final int RING_BUCKETS = 1 << 16;
+    private static final int RING_MASK = RING_BUCKETS - 1;
+    private static final long NO_BUCKET = Long.MIN_VALUE;
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
 
     private final Producer<byte[], byte[]> producer;
@@ -63,6 +80,13 @@ final class Outbox {
     private final LongAdder published = new LongAdder();
     private final LongAdder[] dropped = {new LongAdder(), new LongAdder(), new LongAdder()};
     private final Callback[] callbacks = new Callback[3];
+    /** Unsettled timings per bucket of their timestamp (ring index); decremented by the producer's I/O thread. */
+    private final AtomicIntegerArray unsettledTimings = new AtomicIntegerArray(RING_BUCKETS);
+    /** The callback of the timings of each ring index, made when first needed. Publisher thread. */
+    private final Callback[] timingCallbacks = new Callback[RING_BUCKETS];
+    /** The oldest bucket that may hold an unsettled timing, and the newest that ever did. Publisher thread. */
+    private long lowBucket = NO_BUCKET;
+    private long highBucket = NO_BUCKET;
     private final AtomicBoolean[] warnedLoss = {new AtomicBoolean(), new AtomicBoolean(), new AtomicBoolean()};
     /** Timings acknowledged per partition; written only by the producer's I/O thread, read after a flush. */
     private volatile long[] timingsPerPartition = new long[0];
@@ -116,29 +140,36 @@ final class Outbox {
         this.wallMs = wallMs;
         this.lastProgressNanos = nanoTime.getAsLong();
         for (int kind = 0; kind < callbacks.length; kind++) {
-            int k = kind;
-            callbacks[kind] = (metadata, exception) -> {
-                if (exception instanceof RetriableException && Thread.currentThread() == sendingThread) {
-                    // Called from within send() itself: the producer waited max.block.ms for the topic's metadata
-                    // or for buffer room, and gives the record back. It stays ours (trySend returns false).
-                    refusedInSend = true;
-                    return;
-                }
-                if (exception == null) {
-                    published.increment();
-                    if (k == TIMING) {
-                        countTiming(metadata.partition());
-                    }
-                } else {
-                    dropped[k].increment();
-                    // The first loss of each kind is worth a line: it makes the run's figures incomplete.
-                    if (!warnedLoss[k].getAndSet(true)) {
-                        LOG.warn("An event for {} was not delivered: {}", topicOf[k], exception.toString());
-                    }
-                }
-                settled.increment();
-            };
+            callbacks[kind] = callback(kind, -1);
         }
+    }
+
+    /** The producer callback of records of this kind; for a timing, {@code ringIndex} is its bucket's index. */
+    private Callback callback(int kind, int ringIndex) {
+        return (metadata, exception) -> {
+            if (exception instanceof RetriableException && Thread.currentThread() == sendingThread) {
+                // Called from within send() itself: the producer waited max.block.ms for the topic's metadata
+                // or for buffer room, and gives the record back. It stays ours (trySend returns false).
+                refusedInSend = true;
+                return;
+            }
+            if (exception == null) {
+                published.increment();
+                if (kind == TIMING) {
+                    countTiming(metadata.partition());
+                }
+            } else {
+                dropped[kind].increment();
+                // The first loss of each kind is worth a line: it makes the run's figures incomplete.
+                if (!warnedLoss[kind].getAndSet(true)) {
+                    LOG.warn("An event for {} was not delivered: {}", topicOf[kind], exception.toString());
+                }
+            }
+            if (ringIndex >= 0) {
+                unsettledTimings.decrementAndGet(ringIndex);
+            }
+            settled.increment();
+        };
     }
 
     /**
@@ -152,6 +183,9 @@ final class Outbox {
      */
     void send(int kind, int partition, long timestampMs, byte[] key, byte[] value) {
         submitted++;
+        if (kind == TIMING) {
+            takeTiming(timestampMs);
+        }
         if (held == null && journal.isEmpty() && (room > 0 || refreshRoom() > 0)) {
             if (trySend(kind, partition, timestampMs, key, value)) {
                 return;
@@ -207,6 +241,24 @@ final class Outbox {
         }
     }
 
+    /**
+     * The watermark that a control record may carry now so that no timing taken before it is left behind: the
+     * start of the oldest bucket that holds an unsettled timing, or {@link Long#MAX_VALUE} when every timing is
+     * settled. Publisher thread only.
+     *
+     * @return epoch milliseconds, or {@link Long#MAX_VALUE}
+     */
+    long oldestUnsettledTimingMs() {
+        if (lowBucket == NO_BUCKET) {
+            return Long.MAX_VALUE;
+        }
+        for (int steps = 0; lowBucket < highBucket && steps < RING_BUCKETS
+                && unsettledTimings.get(ringIndex(lowBucket)) == 0; steps++) {
+            lowBucket++;
+        }
+        return unsettledTimings.get(ringIndex(lowBucket)) == 0 ? Long.MAX_VALUE : lowBucket * BUCKET_MS;
+    }
+
     /** Counts a record of this kind as lost (refused before it reached the outbox, or not encodable). */
     void countDropped(int kind) {
         dropped[kind].increment();
@@ -250,14 +302,14 @@ final class Outbox {
     /** Counts what is still in the journal as lost and deletes it. Publisher thread, at the end. */
     void discardBacklog() {
         if (held != null) {
-            dropped[held.kind()].increment();
+            drop(held.kind(), held.timestampMs());
             held = null;
         }
         if (!journal.isEmpty()) {
             LOG.warn("{} events in the outage journal could not be sent before the end; counted as dropped",
                     journal.size());
             journal.take((kind, partition, timestampMs, key, value) -> {
-                dropped[kind].increment();
+                drop(kind, timestampMs);
                 return true;
             }, Integer.MAX_VALUE);
         }
@@ -275,7 +327,7 @@ final class Outbox {
         sendingThread = Thread.currentThread();
         try {
             producer.send(new ProducerRecord<>(topicOf[kind], partition < 0 ? null : partition, timestampMs, key,
-                    value), callbacks[kind]);
+                    value), kind == TIMING ? timingCallback(timestampMs) : callbacks[kind]);
             if (refusedInSend) {
                 LOG.debug("The producer gave a record back: the broker's metadata did not come within max.block.ms");
                 return false;
@@ -290,7 +342,7 @@ final class Outbox {
             return false;
         } catch (RuntimeException e) {
             // Never deliverable (too large, producer closed): waiting would not help.
-            dropped[kind].increment();
+            drop(kind, timestampMs);
             LOG.warn("The producer refused an event for {}: {}", topicOf[kind], e.toString());
             return true;
         } finally {
@@ -302,7 +354,7 @@ final class Outbox {
         if (journal.append(kind, partition, timestampMs, key, value)) {
             return;
         }
-        dropped[kind].increment();
+        drop(kind, timestampMs);
         if (!warnedFull) {
             warnedFull = true;
             LOG.warn("The outage journal is full or cannot be written ({}); further events are counted as dropped",
@@ -377,6 +429,40 @@ final class Outbox {
         outages = List.copyOf(list);
         LOG.warn("Kafka acknowledges again after {} ms; {} events were held, {} lost", outage.durationMs(),
                 outage.eventsBuffered(), outage.eventsLost());
+    }
+
+    /** Counts a timing taken: it is unsettled until the producer reports its outcome or it is dropped. */
+    private void takeTiming(long timestampMs) {
+        long bucket = Math.floorDiv(timestampMs, BUCKET_MS);
+        if (lowBucket == NO_BUCKET || bucket < lowBucket) {
+            lowBucket = bucket;
+        }
+        if (highBucket == NO_BUCKET || bucket > highBucket) {
+            highBucket = bucket;
+        }
+        unsettledTimings.incrementAndGet(ringIndex(bucket));
+    }
+
+    private Callback timingCallback(long timestampMs) {
+        int index = ringIndex(Math.floorDiv(timestampMs, BUCKET_MS));
+        Callback callback = timingCallbacks[index];
+        if (callback == null) {
+            callback = callback(TIMING, index);
+            timingCallbacks[index] = callback;
+        }
+        return callback;
+    }
+
+    /** Counts a record that the outbox took as lost, and settles it. */
+    private void drop(int kind, long timestampMs) {
+        dropped[kind].increment();
+        if (kind == TIMING) {
+            unsettledTimings.decrementAndGet(ringIndex(Math.floorDiv(timestampMs, BUCKET_MS)));
+        }
+    }
+
+    private static int ringIndex(long bucket) {
+        return (int) (bucket & RING_MASK);
     }
 
     private void countTiming(int partition) {
