@@ -1,10 +1,13 @@
 package io.loadstream.cli;
 
 import io.loadstream.events.Alert;
+import io.loadstream.reporter.alert.AlertFanOut;
 import io.loadstream.reporter.alert.AlertSink;
 import io.loadstream.reporter.alert.AlertTopicSink;
 import io.loadstream.reporter.alert.AlertmanagerNotifier;
 import io.loadstream.reporter.alert.AlertmanagerSettings;
+import io.loadstream.reporter.alert.DeliveryFailure;
+import io.loadstream.reporter.alert.DeliveryFailures;
 import io.loadstream.reporter.alert.EmailReport;
 import io.loadstream.reporter.alert.EmailSettings;
 import io.loadstream.reporter.alert.WebhookNotifier;
@@ -207,11 +210,14 @@ final class TrendCommand implements Callable<Integer> {
         }
     }
 
-    // The same path as threshold alerts: the alerts topic (with a cluster), the webhooks and the Alertmanagers.
+    // The same path as threshold alerts: the alerts topic (with a cluster), the webhooks and the Alertmanagers. A
+    // subscriber given up on becomes a delivery-failure alert to the others, as in a run's reporter, resolved once
+    // the regressions' deliveries are over.
     private void alert(TrendReport report, WebhookSettings webhooks, AlertmanagerSettings alertmanagers,
                        Console console) {
         List<Alert> alerts = RegressionAlerts.of(report, System.currentTimeMillis());
         List<AlertSink> sinks = new ArrayList<>();
+        DeliveryFailures failures = new DeliveryFailures(report.latest().runId(), Clock.systemUTC(), console.err());
         KafkaProducer<String, byte[]> producer = null;
         WebhookNotifier notifier = null;
         AlertmanagerNotifier alertmanager = null;
@@ -228,35 +234,36 @@ final class TrendCommand implements Callable<Integer> {
                 sinks.add(new AlertTopicSink(producer, kafka.topics().alerts()));
             }
             if (!webhooks.urls().isEmpty()) {
-                notifier = new WebhookNotifier(webhooks, failure -> console.err().accept(failure.message()));
+                notifier = new WebhookNotifier(webhooks, failures);
                 sinks.add(notifier);
             }
             if (!alertmanagers.urls().isEmpty()) {
-                alertmanager = new AlertmanagerNotifier(alertmanagers, Clock.systemUTC(),
-                        failure -> console.err().accept(failure.message()));
+                alertmanager = new AlertmanagerNotifier(alertmanagers, Clock.systemUTC(), failures);
                 sinks.add(alertmanager);
             }
+            AlertFanOut fanOut = new AlertFanOut(sinks, console.err());
+            failures.publishTo(fanOut, List.of());
             for (Alert alert : alerts) {
                 console.out().accept("alert firing: " + alert.getSummary());
-                for (AlertSink sink : sinks) {
-                    sink.accept(alert);
-                }
-            }
-            if (producer != null) {
-                producer.flush();
+                fanOut.emit(alert);
             }
             if (alertmanager != null) {
                 // A regression is one event, not a state that this process can watch: it ends after one re-send
                 // interval, so that Alertmanager notifies it and nothing stays firing forever.
                 alertmanager.endActive();
-                if (!awaitIdle(alertmanager, alertmanagers.retryFor().plus(alertmanagers.requestTimeout()))) {
-                    console.err().accept("Some Alertmanager posts were still being retried when trend stopped.");
-                }
             }
-            if (notifier != null) {
-                if (!notifier.awaitIdle(webhooks.retryFor().plus(webhooks.requestTimeout()))) {
-                    console.err().accept("Some webhook notifications were still being retried when trend stopped.");
-                }
+            awaitDeliveries(notifier, webhooks, alertmanager, alertmanagers, console);
+            if (!failures.failures().isEmpty()) {
+                // Resolve the delivery-failure alerts and wait for them too; a subscriber given up on from here on
+                // raises no new alert.
+                failures.resolveAll();
+                awaitDeliveries(notifier, webhooks, alertmanager, alertmanagers, console);
+                console.err().accept(failures.count() + " alert notification(s) could not be delivered to "
+                        + failures.failures().stream().map(DeliveryFailure::subscriber).distinct().count()
+                        + " subscriber(s); the others were told (" + DeliveryFailures.ALERT_NAME + ").");
+            }
+            if (producer != null) {
+                producer.flush();
             }
         } finally {
             if (alertmanager != null) {
@@ -268,6 +275,18 @@ final class TrendCommand implements Callable<Integer> {
             if (producer != null) {
                 producer.close(Duration.ofSeconds(10));
             }
+        }
+    }
+
+    private static void awaitDeliveries(WebhookNotifier notifier, WebhookSettings webhooks,
+                                        AlertmanagerNotifier alertmanager, AlertmanagerSettings alertmanagers,
+                                        Console console) {
+        if (alertmanager != null
+                && !awaitIdle(alertmanager, alertmanagers.retryFor().plus(alertmanagers.requestTimeout()))) {
+            console.err().accept("Some Alertmanager posts were still being retried when trend stopped.");
+        }
+        if (notifier != null && !notifier.awaitIdle(webhooks.retryFor().plus(webhooks.requestTimeout()))) {
+            console.err().accept("Some webhook notifications were still being retried when trend stopped.");
         }
     }
 

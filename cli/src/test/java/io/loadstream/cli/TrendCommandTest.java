@@ -10,6 +10,8 @@ import io.loadstream.schemas.EventSerdes;
 import io.loadstream.testkit.KafkaExtension;
 import io.loadstream.testkit.TestKafka;
 import io.loadstream.testkit.TopicReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -114,11 +116,15 @@ class TrendCommandTest {
         assertThat(cli.out()).contains("Published the run's archive entry to " + prefix + ".runs");
         cli.clear();
 
-        // when: trend reads the archive folder, alerting a webhook
+        // when: trend reads the archive folder, alerting a webhook and one that nothing answers (a port just freed)
         Path out = tmp.resolve("trend");
+        int deadPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            deadPort = socket.getLocalPort();
+        }
         int exit = cli.run("trend", "--archive", archive.toString(), "--out", out.toString(), "--tolerance", "50%",
                 "--webhook", "http://127.0.0.1:" + ((ServerConnector) webhook.getConnectors()[0]).getLocalPort()
-                        + "/hook");
+                        + "/hook", "--webhook", "http://127.0.0.1:" + deadPort + "/dead", "--alert-retry-for", "2s");
 
         // then: only GET /b regressed, its latency by about the delay the server added
         assertThat(exit).as(cli.out() + cli.err()).isEqualTo(TrendCommand.REGRESSION);
@@ -140,8 +146,14 @@ class TrendCommandTest {
                 .doesNotContain("<script");
         assertThat(cli.out()).contains("REGRESSION").contains("baseline week-1");
         await().atMost(Duration.ofSeconds(90)).until(() -> !webhookBodies.isEmpty());
-        assertThat(webhookBodies).allSatisfy(body -> assertThat(body).contains("LoadstreamTrendRegression")
-                .contains("GET /b").contains("week-3"));
+        assertThat(webhookBodies).filteredOn(body -> body.contains("LoadstreamTrendRegression")).isNotEmpty()
+                .allSatisfy(body -> assertThat(body).contains("GET /b").contains("week-3"));
+        // and: the dead webhook was given up on, and the live one was told so, firing then resolved (trend waits
+        // for its deliveries before it exits)
+        assertThat(cli.err()).contains("could not be delivered to 1 subscriber(s)");
+        assertThat(webhookBodies).filteredOn(body -> body.contains("LoadstreamAlertDelivery"))
+                .anySatisfy(body -> assertThat(body).contains("firing").contains(":" + deadPort))
+                .anySatisfy(body -> assertThat(body).contains("resolved"));
 
         // and: trend reads the same three runs from the runs topic, and sends the alerts to the alerts topic
         cli.clear();

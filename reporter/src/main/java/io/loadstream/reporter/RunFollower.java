@@ -33,7 +33,10 @@ final class RunFollower {
     private static final Duration CATCH_UP = Duration.ofSeconds(10);
     /** The pause between two polls of the catch-up: each poll waits for records itself, so almost none. */
     private static final Duration CATCH_UP_PAUSE = Duration.ofMillis(1);
-    /** How long without a control record before the reporter asks whether the broker still answers. */
+    /**
+     * How long without a control record before the reporter asks whether the broker still answers; half the silence
+     * timeout when that is shorter, so that the question comes before the run is given up.
+     */
     private static final Duration PROBE_AFTER = Duration.ofSeconds(10);
     /** How long the broker has to answer that question. */
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
@@ -50,6 +53,7 @@ final class RunFollower {
     private final BooleanSupplier cancelled;
     private final RunObserver observer;
     private RunEnd runEnd;
+    private final long probeAfterMs;
     private long lastProbeMs = Long.MIN_VALUE / 2;
     private long unreachableSinceMs = -1;
 
@@ -77,6 +81,7 @@ final class RunFollower {
         this.warnings = warnings;
         this.cancelled = cancelled;
         this.observer = observer;
+        this.probeAfterMs = Math.max(1, Math.min(PROBE_AFTER.toMillis(), config.silenceTimeout().toMillis() / 2));
     }
 
     /**
@@ -123,14 +128,14 @@ final class RunFollower {
     }
 
     /**
-     * After {@link #PROBE_AFTER} without a control record, asks the broker for the control topic's end offsets
-     * (at most every {@link #PROBE_AFTER}): when it does not answer within {@link #PROBE_TIMEOUT}, the silence is an
-     * outage, not a dead run, and the run's waits start again (see {@link RunEnd#brokerUnreachable}). Seen with
-     * {@code bench/faults.sh broker-crash}: the broker away for 100 s while the generator held its records.
+     * After {@link #PROBE_AFTER} without a control record (or half the silence timeout, if shorter), asks the broker
+     * for the control topic's end offsets (at most that often): when it does not answer within {@link #PROBE_TIMEOUT},
+     * the silence is an outage, not a dead run, and the run's waits start again (see {@link RunEnd#brokerUnreachable}).
+     * Seen with {@code bench/faults.sh broker-crash}: the broker away for 100 s while the generator held its records.
      */
     private void probeBrokerWhenSilent() {
         long now = config.clock().millis();
-        if (runEnd.silentMs() < PROBE_AFTER.toMillis() || now - lastProbeMs < PROBE_AFTER.toMillis()) {
+        if (runEnd.silentMs() < probeAfterMs || now - lastProbeMs < probeAfterMs) {
             return;
         }
         lastProbeMs = now;
