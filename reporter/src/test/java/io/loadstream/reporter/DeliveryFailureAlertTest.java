@@ -120,6 +120,12 @@ class DeliveryFailureAlertTest {
             assertThat(statuses(accepting.received()))
                     .filteredOn(s -> s.startsWith(DeliveryFailures.ALERT_NAME))
                     .containsExactly(DeliveryFailures.ALERT_NAME + " resolved");
+            // and the earlier reporter's give-up is counted again, first, with its time
+            assertThat(restarted.report().deliveryFailures()).first().satisfies(f -> {
+                assertThat(f.subscriber()).isEqualTo(dead.toString());
+                assertThat(f.atMs()).isEqualTo(firing.getStartsAtMs());
+                assertThat(f.notifications()).isEqualTo(1);
+            });
             assertThat(restarted.report().deliveryFailureCount()).isPositive();
             assertThat(onTheTopic(kafka, topics).get(firing.getFingerprint())).isEqualTo(delivery.get(1));
         }

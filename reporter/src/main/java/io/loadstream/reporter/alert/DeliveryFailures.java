@@ -26,8 +26,8 @@ import java.util.function.Consumer;
  * each other, and none to the subscriber it is about.
  *
  * <p>A restarted reporter, or a replay of a finished run, takes the alerts back from the alerts topic
- * ({@link #publishTo}): they are in its history again, not notified again, and a firing one is resolved at the end
- * of the run, once. As the compacted topic may keep only the resolved state, the resolved alert carries everything
+ * ({@link #publishTo}): they are in its history again, not notified again, a firing one is resolved at the end
+ * of the run, once, and the give-up each one reports is among the {@link #failures()} again. As the compacted topic may keep only the resolved state, the resolved alert carries everything
  * of its firing (start, observed, labels; its summary is the firing's after {@link #RESOLVED_PREFIX}), from which
  * the firing is rebuilt exactly.
  *
@@ -93,6 +93,10 @@ public final class DeliveryFailures implements Consumer<DeliveryFailure> {
                 raised.put(subscriber, firing);
                 published.add(subscriber);
                 again.add(firing);
+                // What the earlier reporter gave up on counts here too, as of that first give-up (the alert carries
+                // its count; later give-ups to the same subscriber raised no alert, so only their reporter knew).
+                failures.add(new DeliveryFailure(subscriber, (int) Math.max(1, Math.round(firing.getObserved())),
+                        "given up by an earlier reporter of the run", firing.getStartsAtMs(), firing.getSummary()));
                 if (taken.getStatus() == AlertStatus.RESOLVED) {
                     resolved.add(subscriber);
                     again.add(taken);
