@@ -28,8 +28,8 @@ import java.util.function.Consumer;
  * <p>A restarted reporter, or a replay of a finished run, takes the alerts back from the alerts topic
  * ({@link #publishTo}): they are in its history again, not notified again, a firing one is resolved at the end
  * of the run, once, and the give-up each one reports is among the {@link #failures()} again. As the compacted
- * topic may keep only the resolved state, the resolved alert carries everything of its firing (start, observed, labels; its summary is the firing's after {@link #RESOLVED_PREFIX}), from which
- * the firing is rebuilt exactly.
+ * topic may keep only the resolved state, the resolved alert carries everything of its firing (start, observed,
+ * labels; its summary is the firing's after {@link #RESOLVED_PREFIX}), from which the firing is rebuilt exactly.
  *
  * <p>Thread-safe: the notifiers' delivery threads call {@link #accept}.
  */
