@@ -105,6 +105,25 @@ public record BrokerOptions(
         return new BrokerOptions(port, controllerPort, directory, startTimeout, stopTimeout, jvmOptions, merged);
     }
 
+    /**
+     * Returns a copy whose broker deletes records older than {@code retention} (Kafka's {@code log.retention.ms};
+     * its default is 7 days), rolling each partition's log every quarter of it (at least a minute, at most a day):
+     * Kafka deletes whole segments only, so that the disk holds about 1.25 times the retention's worth of records
+     * rather than up to a 1 GiB segment per partition more.
+     *
+     * @param retention how long records are kept, at least a minute
+     * @return the copy
+     */
+    public BrokerOptions withRetention(Duration retention) {
+        if (retention.compareTo(Duration.ofMinutes(1)) < 0) {
+            throw new IllegalArgumentException("The retention must be at least 1 minute, not " + retention);
+        }
+        long rollMs = Math.max(Duration.ofMinutes(1).toMillis(),
+                Math.min(Duration.ofDays(1).toMillis(), retention.toMillis() / 4));
+        return withServerProperty("log.retention.ms", Long.toString(retention.toMillis()))
+                .withServerProperty("log.roll.ms", Long.toString(rollMs));
+    }
+
     /** The JVM options in effect: {@link #jvmOptions()}, or the defaults when it is empty. */
     public List<String> effectiveJvmOptions() {
         return jvmOptions.isEmpty() ? DEFAULT_JVM_OPTIONS : jvmOptions;

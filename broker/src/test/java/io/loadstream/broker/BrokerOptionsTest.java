@@ -32,6 +32,18 @@ class BrokerOptionsTest {
     }
 
     @Test
+    void aRetentionSetsKafkasRetentionAndRollsSegmentsEveryQuarterOfItWithinAMinuteAndADay() {
+        assertThat(BrokerOptions.DEFAULT.withRetention(Duration.ofHours(6)).serverOverrides())
+                .containsEntry("log.retention.ms", "21600000").containsEntry("log.roll.ms", "5400000");
+        assertThat(BrokerOptions.DEFAULT.withRetention(Duration.ofMinutes(2)).serverOverrides())
+                .containsEntry("log.retention.ms", "120000").containsEntry("log.roll.ms", "60000");
+        assertThat(BrokerOptions.DEFAULT.withRetention(Duration.ofDays(30)).serverOverrides())
+                .containsEntry("log.roll.ms", String.valueOf(Duration.ofDays(1).toMillis()));
+        assertThatThrownBy(() -> BrokerOptions.DEFAULT.withRetention(Duration.ofSeconds(59)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 minute");
+    }
+
+    @Test
     void rejectsPortsOutsideTheTcpRange() {
         assertThatThrownBy(() -> BrokerOptions.DEFAULT.withPort(70000))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -10,14 +10,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import io.loadstream.broker.LoopbackPorts;
@@ -50,7 +55,7 @@ class BrokerCommandIT {
         int port = LoopbackPorts.freePort();
         Path directory = tmp.resolve("broker");
         process = new ProcessBuilder(Distribution.command("broker", "--port", String.valueOf(port), "--dir",
-                directory.toString()))
+                directory.toString(), "--retention", "6h"))
                 .redirectErrorStream(true)
                 .start();
         BufferedReader out = new BufferedReader(
@@ -89,6 +94,15 @@ class BrokerCommandIT {
             });
         }
         assertThat(received).isEqualTo(sent);
+        // and the broker keeps records for --retention, rolling its segments every quarter of it
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "1");
+            Config config = admin.describeConfigs(List.of(node)).all().get(30, TimeUnit.SECONDS).get(node);
+            assertThat(config.get("log.retention.ms").value())
+                    .isEqualTo(String.valueOf(Duration.ofHours(6).toMillis()));
+            assertThat(config.get("log.roll.ms").value())
+                    .isEqualTo(String.valueOf(Duration.ofMinutes(90).toMillis()));
+        }
 
         // then: SIGTERM stops the command and its broker JVM, frees the port and keeps the data
         process.toHandle().destroy(); // SIGTERM; unlike Process.destroy(), it leaves our end of stdout open
@@ -136,5 +150,15 @@ class BrokerCommandIT {
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(ExitCodes.INVALID_CONFIG);
         assertThat(stderr).startsWith("loadstream: --port must be between 1 and 65535").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aRetentionUnderAMinuteExitsWith104() throws Exception {
+        process = new ProcessBuilder(Distribution.command("broker", "--port", "0", "--retention", "30s")).start();
+        String stderr = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(ExitCodes.INVALID_CONFIG);
+        assertThat(stderr).startsWith("loadstream: --retention must be at least 1m").doesNotContain("\tat ");
     }
 }
