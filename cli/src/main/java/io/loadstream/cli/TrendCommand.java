@@ -247,6 +247,10 @@ final class TrendCommand implements Callable<Integer> {
                 console.out().accept("alert firing: " + alert.getSummary());
                 fanOut.emit(alert);
             }
+            if (producer != null) {
+                // On the topic before the (possibly long) waits for the subscribers; what follows, close flushes.
+                producer.flush();
+            }
             if (alertmanager != null) {
                 // A regression is one event, not a state that this process can watch: it ends after one re-send
                 // interval, so that Alertmanager notifies it and nothing stays firing forever.
@@ -261,9 +265,6 @@ final class TrendCommand implements Callable<Integer> {
                 console.err().accept(failures.count() + " alert notification(s) could not be delivered to "
                         + failures.failures().stream().map(DeliveryFailure::subscriber).distinct().count()
                         + " subscriber(s); the others were told (" + DeliveryFailures.ALERT_NAME + ").");
-            }
-            if (producer != null) {
-                producer.flush();
             }
         } finally {
             if (alertmanager != null) {

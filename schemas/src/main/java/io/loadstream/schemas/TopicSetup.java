@@ -165,14 +165,14 @@ public record TopicSetup(int partitions, short replication) {
         if (created.isEmpty()) {
             return;
         }
-        Poll.until(timeout, METADATA_RETRY, () -> describeKnown(admin, created)
-                .map(described -> described.values().stream().flatMap(d -> d.partitions().stream())
-                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty()))
-                .orElse(false),
+        Map<String, TopicDescription> led = Poll.untilPresent(timeout, METADATA_RETRY,
+                () -> describeKnown(admin, created).filter(described -> described.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty())),
                 () -> "The topics " + created + " had no leader for every partition within " + timeout.toSeconds()
                         + " s");
         Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
-        describeKnown(admin, created).orElseThrow().values().forEach(d -> d.partitions().forEach(
+        led.values().forEach(d -> d.partitions().forEach(
                 p -> partitions.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
         Poll.until(timeout, METADATA_RETRY, () -> servesAll(admin, partitions),
                 () -> "The leaders of " + created + " did not serve every partition within " + timeout.toSeconds()

@@ -139,9 +139,9 @@ final class Outbox {
         this.nanoTime = nanoTime;
         this.wallMs = wallMs;
         this.lastProgressNanos = nanoTime.getAsLong();
-        for (int kind = 0; kind < callbacks.length; kind++) {
-            callbacks[kind] = callback(kind, -1);
-        }
+        // A timing takes its bucket's callback (timingCallback) instead.
+        callbacks[CONTROL] = callback(CONTROL, -1);
+        callbacks[SAMPLE] = callback(SAMPLE, -1);
     }
 
     /** The producer callback of records of this kind; for a timing, {@code ringIndex} is its bucket's index. */
